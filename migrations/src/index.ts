@@ -1,0 +1,29 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as core0001 from './2026-11-23-0001-core-system-tables.js';
+import * as metadata0001 from './2026-11-23-0002-metadata-revisions.js';
+
+/**
+ * System-table migrations, one timestamped file per change, prefixed with the
+ * owning module's name. Entity tables never appear here: they come from metadata.
+ * The list is static (not read from disk) so the compiled server carries it.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-23-0001-core-system-tables': core0001,
+  '2026-11-23-0002-metadata-revisions': metadata0001,
+};
+
+export const SYSTEM_SCHEMA = 'crm';
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  await db.schema.createSchema(SYSTEM_SCHEMA).ifNotExists().execute();
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableSchema: SYSTEM_SCHEMA,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
