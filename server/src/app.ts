@@ -1,0 +1,43 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authPlugin } from './auth/plugin.js';
+import { authRoutes } from './auth/routes.js';
+import { errorsPlugin } from './errors/plugin.js';
+import { healthRoutes } from './health/routes.js';
+import { systemClock, type Clock } from './infra/clock.js';
+import type { Database } from './infra/db.js';
+import { MetadataCache } from './metadata/cache.js';
+import { metadataRoutes } from './metadata/routes.js';
+import { workspaceRoutes } from './workspaces/routes.js';
+import './context.js';
+
+export interface BuildOptions {
+  database: Database;
+  clock?: Clock;
+  logger?: boolean;
+  /** Maximum request body in bytes (413 above it). */
+  bodyLimit?: number;
+}
+
+/** The app factory: everything but `listen`, so tests drive it with `inject()`. */
+export async function build(opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: 'info' } : false,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+  });
+  const metadataCache = new MetadataCache(opts.database.connectionString, (m) => app.log.warn(m));
+  await metadataCache.start();
+  app.decorate('services', { database: opts.database, clock: opts.clock ?? systemClock, metadataCache });
+  app.decorateRequest('workspace', null);
+  app.addHook('onClose', async () => {
+    await metadataCache.close();
+  });
+  await app.register(errorsPlugin);
+  await app.register(authPlugin);
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(workspaceRoutes);
+  await app.register(metadataRoutes);
+  return app;
+}

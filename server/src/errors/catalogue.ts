@@ -1,0 +1,60 @@
+/**
+ * The one catalogue of API errors (CONVENTIONS.md §3). Every error the API
+ * returns has a code from here; docs/errors.md documents each one (a test
+ * keeps the two in step). Messages take `{param}` placeholders.
+ */
+export interface CatalogueEntry {
+  status: number;
+  'zh-CN': string;
+  en: string;
+}
+
+export const catalogue = {
+  CRM_ERR_BAD_REQUEST: { status: 400, 'zh-CN': '请求格式不正确：{reason}', en: 'Malformed request: {reason}' },
+  CRM_ERR_UNKNOWN_IDENTIFIER: { status: 400, 'zh-CN': '未知的标识：{name}', en: 'Unknown identifier: {name}' },
+  CRM_ERR_UNAUTHENTICATED: { status: 401, 'zh-CN': '请先登录', en: 'Please sign in' },
+  CRM_ERR_INVALID_CREDENTIALS: { status: 401, 'zh-CN': '邮箱或密码不正确', en: 'Email or password is incorrect' },
+  CRM_ERR_FORBIDDEN: { status: 403, 'zh-CN': '您没有执行此操作的权限', en: 'You are not allowed to do this' },
+  CRM_ERR_NOT_FOUND: { status: 404, 'zh-CN': '找不到请求的内容', en: 'Not found' },
+  CRM_ERR_DUPLICATE: { status: 409, 'zh-CN': '{name} 已存在', en: '{name} already exists' },
+  CRM_ERR_DRAFT_CONFLICT: {
+    status: 409,
+    'zh-CN': '草稿已被修改（当前版本 {current}），请刷新后重试',
+    en: 'The draft has changed (now at {current}); reload and try again',
+  },
+  CRM_ERR_PLAN_STALE: {
+    status: 409,
+    'zh-CN': '发布计划已过期：草稿或已发布版本在生成计划后发生了变化，请重新生成计划',
+    en: 'The plan is stale: the draft or the published revision moved since it was made; plan again',
+  },
+  CRM_ERR_PUBLISH_BUSY: {
+    status: 409,
+    'zh-CN': '另一个发布正在进行，请稍后重新生成计划',
+    en: 'Another publish is in progress; plan again in a moment',
+  },
+  CRM_ERR_PAYLOAD_TOO_LARGE: { status: 413, 'zh-CN': '请求内容过大', en: 'Request body is too large' },
+  CRM_ERR_INVALID_DOCUMENT: {
+    status: 422,
+    'zh-CN': '元数据文档有 {count} 处错误',
+    en: 'The metadata document has {count} error(s)',
+  },
+  CRM_ERR_PLAN_BLOCKED: {
+    status: 422,
+    'zh-CN': '此变更会丢失或无法转换现有数据，不能发布',
+    en: 'This change would lose or fail to convert existing data; it cannot be published',
+  },
+  CRM_ERR_PRECONDITION_REQUIRED: {
+    status: 428,
+    'zh-CN': '缺少 If-Match 请求头',
+    en: 'The If-Match header is required',
+  },
+  CRM_ERR_RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  CRM_ERR_INTERNAL: { status: 500, 'zh-CN': '服务器内部错误', en: 'Internal server error' },
+  CRM_ERR_DB_UNAVAILABLE: {
+    status: 503,
+    'zh-CN': '数据库暂时不可用，请稍后重试',
+    en: 'The database is temporarily unavailable; try again shortly',
+  },
+} as const satisfies Record<`CRM_ERR_${string}`, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof catalogue;

@@ -1,0 +1,10 @@
+export { build, type BuildOptions } from './app.js';
+export { openDatabase, isDatabaseUnavailable, type Database } from './infra/db.js';
+export { openEmbeddedCluster, freePort, type EmbeddedCluster } from './infra/embedded-postgres.js';
+export { uuidv7 } from './infra/ids.js';
+export { systemClock, type Clock } from './infra/clock.js';
+export { catalogue, type ErrorCode } from './errors/catalogue.js';
+export { detailMessages } from './errors/details.js';
+export { AppError } from './errors/app-error.js';
+export { createUser } from './users/service.js';
+export { createWorkspace, addMember } from './workspaces/service.js';

@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error.js';
+import { pickLang } from '../errors/i18n.js';
+import { loadWorkspace, requireRole } from '../workspaces/routes.js';
+import { MetadataService } from './service.js';
+
+const DESIGNERS = ['owner', 'admin', 'designer'] as const;
+const MEMBERS = ['owner', 'admin', 'designer', 'member'] as const;
+
+/** `If-Match: "<draftRevision>"`: required (428), a non-negative integer (400). */
+function draftRevisionFrom(request: FastifyRequest): number {
+  const raw = request.headers['if-match'];
+  if (raw === undefined) throw new AppError('CRM_ERR_PRECONDITION_REQUIRED');
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(String(raw).trim());
+  if (!m) throw new AppError('CRM_ERR_BAD_REQUEST', { reason: 'If-Match' });
+  return Number(m[1]);
+}
+
+const actorOf = (request: FastifyRequest) => ({ userId: request.user!.id, ip: request.ip });
+
+export async function metadataRoutes(app: FastifyInstance) {
+  const service = new MetadataService(app.services.database.db, app.services.metadataCache, app.services.clock);
+  app.addHook('preHandler', loadWorkspace);
+
+  app.get('/api/w/:ws/meta', async (request) => {
+    requireRole(request, MEMBERS);
+    const meta = await service.published(request.workspace!);
+    return { revision: meta.revision, documents: meta.documents };
+  });
+
+  app.get('/api/w/:ws/meta/draft', async (request) => {
+    const ws = requireRole(request, DESIGNERS);
+    return service.draft(ws);
+  });
+
+  app.put<{ Params: { ws: string; kind: string; id: string } }>('/api/w/:ws/meta/draft/:kind/:id', async (request, reply) => {
+    const ws = requireRole(request, DESIGNERS);
+    const ifMatch = draftRevisionFrom(request);
+    const result = await service.saveDraft(ws, actorOf(request), request.params.kind, request.params.id, request.body, ifMatch);
+    void reply.header('etag', `"${result.draftRevision}"`);
+    return result;
+  });
+
+  app.delete<{ Params: { ws: string; kind: string; id: string } }>('/api/w/:ws/meta/draft/:kind/:id', async (request, reply) => {
+    const ws = requireRole(request, DESIGNERS);
+    const ifMatch = draftRevisionFrom(request);
+    const result = await service.deleteDraft(ws, actorOf(request), request.params.kind, request.params.id, ifMatch);
+    void reply.header('etag', `"${result.draftRevision}"`);
+    return result;
+  });
+
+  app.post('/api/w/:ws/meta/plan', async (request) => {
+    const ws = requireRole(request, DESIGNERS);
+    return service.plan(ws, actorOf(request), pickLang(request.headers['accept-language']));
+  });
+
+  app.post<{ Body: { planId: string } }>(
+    '/api/w/:ws/meta/publish',
+    {
+      schema: {
+        body: { type: 'object', required: ['planId'], additionalProperties: false, properties: { planId: { type: 'string', format: 'uuid' } } },
+      },
+    },
+    async (request) => {
+      const ws = requireRole(request, DESIGNERS);
+      return service.publish(ws, actorOf(request), request.body.planId, pickLang(request.headers['accept-language']));
+    },
+  );
+
+  app.get('/api/w/:ws/meta/revisions', async (request) => {
+    const ws = requireRole(request, DESIGNERS);
+    return { data: await service.revisions(ws) };
+  });
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireUser } from '../auth/plugin.js';
+import { AppError } from '../errors/app-error.js';
+import type { SystemRole, WorkspaceContext } from '../context.js';
+import { createWorkspace, resolveWorkspace } from './service.js';
+
+const createBody = {
+  type: 'object',
+  required: ['slug', 'name'],
+  additionalProperties: false,
+  properties: { slug: { type: 'string', maxLength: 40 }, name: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+export async function workspaceRoutes(app: FastifyInstance) {
+  app.post<{ Body: { slug: string; name: string } }>('/api/workspaces', { schema: { body: createBody } }, async (request, reply) => {
+    const user = requireUser(request);
+    const ws = await createWorkspace(app.services.database.db, { ...request.body, ownerId: user.id }, { ip: request.ip });
+    return reply.status(201).send({ data: { slug: ws.slug, name: ws.name, settings: ws.settings } });
+  });
+}
+
+/** preHandler for every `/api/w/:ws/...` route: signed in, and an active member, or 404. */
+export async function loadWorkspace(this: FastifyInstance, request: FastifyRequest<{ Params: { ws: string } }>) {
+  const user = requireUser(request);
+  const ws = await resolveWorkspace(this.services.database.db, request.params.ws, user.id);
+  if (!ws) throw new AppError('CRM_ERR_NOT_FOUND');
+  request.workspace = ws;
+}
+
+export function requireRole(request: FastifyRequest, roles: readonly SystemRole[]): WorkspaceContext {
+  const ws = request.workspace;
+  if (!ws) throw new AppError('CRM_ERR_NOT_FOUND');
+  if (!roles.includes(ws.role)) throw new AppError('CRM_ERR_FORBIDDEN');
+  return ws;
+}
