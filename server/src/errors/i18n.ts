@@ -1,7 +1,7 @@
 export type Lang = 'zh-CN' | 'en';
 export interface Messages { 'zh-CN': string; en: string }
 
-/** zh-CN unless the client prefers English (highest q among zh*/en*). */
+/** zh-CN unless the client prefers English (the zh or en tag with the highest q wins). */
 export function pickLang(acceptLanguage: string | undefined): Lang {
   if (!acceptLanguage) return 'zh-CN';
   let best: { lang: Lang; q: number } | undefined;

@@ -1,0 +1,18 @@
+export * from './field-types/field-type.js';
+export { fieldTypes } from './field-types/registry.js';
+export { ADDRESS_PARTS } from './field-types/address.js';
+export { Id, Key, KEY_PATTERN, Label, Rule, SchemaVersion } from './schemas/common.js';
+export { Entity, EntityRule, FieldBase, fieldSchemas, fieldCommon, type Field } from './schemas/entity.js';
+export { Layout, LayoutItem, LayoutSection } from './schemas/layout.js';
+export { View } from './schemas/view.js';
+export { Pipeline, Stage } from './schemas/pipeline.js';
+export { Role, Scope, SCOPES } from './schemas/role.js';
+export { Manifest } from './schemas/manifest.js';
+export { DOCUMENT_KINDS, CURRENT_VERSION, schemas, type DocumentKind, type MetadataDocument } from './schemas/documents.js';
+export { validate, validateDocument, type MetadataIssue } from './validate/index.js';
+export { metadataMessages, type MetadataIssueCode } from './messages.js';
+export { migrateDocument, documentMigrations, DocumentVersionError, type MigrationStep } from './migrations.js';
+export { ruleSchemaFor } from './rule-schema.js';
+export { labelText } from './labels.js';
+export { PG_RESERVED, SYSTEM_COLUMNS, FORBIDDEN_KEYS } from './reserved.js';
+export { FORMULA_OPERATORS } from './formula-language.js';

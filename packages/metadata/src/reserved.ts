@@ -1,0 +1,22 @@
+/**
+ * PostgreSQL reserved keywords (`pg_get_keywords()` category R, versions 15–18;
+ * `system_user` became reserved in 16). An integration test checks this list
+ * against the live server. Keys are never any of these, so generated SQL and
+ * later APIs (OpenAPI, exports) never trip on them.
+ */
+export const PG_RESERVED = new Set([
+  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check',
+  'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role', 'current_time',
+  'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except',
+  'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into',
+  'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or', 'order',
+  'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric', 'system_user',
+  'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where',
+  'window', 'with',
+]);
+
+/** Columns every entity table has; a field may not take their names. */
+export const SYSTEM_COLUMNS = new Set(['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'owner_id', 'version', 'deleted_at', 'last_activity_at']);
+
+/** Names that reach JavaScript objects (records on the wire): never keys. */
+export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

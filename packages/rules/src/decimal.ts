@@ -1,0 +1,30 @@
+/** Exact comparison of decimal strings ("-12000.50" vs "3"), never through floats. */
+export function compareDecimal(a: string, b: string): number {
+  const pa = split(a);
+  const pb = split(b);
+  if (pa.zero && pb.zero) return 0;
+  if (pa.neg !== pb.neg) return pa.neg ? -1 : 1;
+  const mag = compareMagnitude(pa, pb);
+  return pa.neg ? -mag : mag;
+}
+
+interface Parts { neg: boolean; int: string; frac: string; zero: boolean }
+
+function split(s: string): Parts {
+  const t = s.trim();
+  const neg = t.startsWith('-');
+  const body = t.replace(/^[-+]/, '');
+  const [i = '0', f = ''] = body.split('.');
+  const int = i.replace(/^0+/, '');
+  const frac = f.replace(/0+$/, '');
+  return { neg, int, frac, zero: int === '' && frac === '' };
+}
+
+function compareMagnitude(a: Parts, b: Parts): number {
+  if (a.int.length !== b.int.length) return a.int.length < b.int.length ? -1 : 1;
+  if (a.int !== b.int) return a.int < b.int ? -1 : 1;
+  const n = Math.max(a.frac.length, b.frac.length);
+  const fa = a.frac.padEnd(n, '0');
+  const fb = b.frac.padEnd(n, '0');
+  return fa === fb ? 0 : fa < fb ? -1 : 1;
+}
