@@ -137,12 +137,12 @@ class Parser {
     if (varIndex < 0) return this.fail(at, 'RULE_TYPE_MISMATCH', { op, expected: 'a field on one side' });
     const v = this.varRef(args[varIndex], argAt(varIndex));
     if (!v) return undefined;
-    const otherIndex = 1 - varIndex;
-    const other = this.operand(args[otherIndex], v, argAt(otherIndex));
-    if (!other) return undefined;
     if (v.type === 'textArray' || ((op !== '==' && op !== '!=') && !ORDERED.has(v.type))) {
       return this.fail(at, 'RULE_OPERATOR_NOT_FOR_TYPE', { op, type: v.type, var: v.name });
     }
+    const otherIndex = 1 - varIndex;
+    const other = this.operand(args[otherIndex], v, argAt(otherIndex));
+    if (!other) return undefined;
     const [left, right] = varIndex === 0 ? [v, other] : [other, v];
     return Object.freeze({ kind: 'compare', op, left, right, type: v.type });
   }
