@@ -47,6 +47,7 @@ if (mode === 'start') {
   const r = spawnSync(process.execPath, ['server/dist/main.js', ...extra], { cwd: root, stdio: 'inherit' });
   process.exit(r.status ?? 0);
 } else if (mode === 'test') {
+  phase('typecheck tests', run('npx', ['tsc', '-p', 'tests/tsconfig.json', '--noEmit']));
   phase('unit + integration tests', run('npx', ['vitest', 'run', ...extra]));
 } else if (mode === 'bench') {
   phase('bench', run(process.execPath, ['tests/bench/run.mjs', ...extra]));

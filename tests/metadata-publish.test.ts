@@ -103,6 +103,36 @@ describe('metadata publish', () => {
     await q(`delete from ${schema}.accounts`);
   });
 
+  it('3+ character queries use the trigram index', async () => {
+    await q(`insert into ${schema}.accounts (id, name) select gen_random_uuid(), '客户' || g || '号公司' from generate_series(1, 20000) g`);
+    await q(`insert into ${schema}.accounts (id, name) values (gen_random_uuid(), '华东销售中心')`);
+    await q(`analyze ${schema}.accounts`);
+    const plan = await q(`explain select id from ${schema}.accounts where name ilike '%销售中心%'`);
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/accounts_name_trgm/);
+    expect((await q(`select name from ${schema}.accounts where name ilike '%销售中心%'`)).map((r) => r.name)).toEqual(['华东销售中心']);
+    await q(`delete from ${schema}.accounts`);
+  });
+
+  it('answers bad requests with catalogue errors in the asked language', async () => {
+    const unknownKind = await api('PUT', '/meta/draft/widget/w_1', { id: 'w_1' }, { 'if-match': `"${draftRevision}"`, 'accept-language': 'en' });
+    expect(unknownKind.statusCode).toBe(400);
+    expect(unknownKind.json()).toMatchObject({ code: 'CRM_ERR_UNKNOWN_IDENTIFIER', message: 'Unknown identifier: widget' });
+    const mismatch = await api('PUT', '/meta/draft/entity/ent_other', accountEntity(), { 'if-match': `"${draftRevision}"` });
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json().details[0]).toMatchObject({ pointer: '/id', code: 'META_ID_MISMATCH' });
+    const huge = await api('PUT', '/meta/draft/entity/ent_account', { ...accountEntity(), description: { en: 'x'.repeat(1_100_000) } }, { 'if-match': `"${draftRevision}"` });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().code).toBe('CRM_ERR_PAYLOAD_TOO_LARGE');
+    const future = await api('PUT', '/meta/draft/entity/ent_account', { ...accountEntity(), schemaVersion: 99 }, { 'if-match': `"${draftRevision}"` });
+    expect(future.statusCode).toBe(422);
+    expect(future.json().details[0].code).toBe('META_SCHEMA_VERSION');
+    const badPlan = await api('POST', '/meta/publish', { planId: 'not-a-uuid' });
+    expect(badPlan.statusCode).toBe(400);
+    expect(badPlan.json().code).toBe('CRM_ERR_BAD_REQUEST');
+    const noPlan = await api('POST', '/meta/publish', { planId: '0190a1b2-0000-7000-8000-000000000001' });
+    expect(noPlan.statusCode).toBe(404);
+  });
+
   it('archives a removed field with its values, and restores it', async () => {
     await q(`insert into ${schema}.accounts (id, name, budget) select gen_random_uuid(), '客户' || g, g * 100 from generate_series(1, 37) g`);
     const withoutBudget = accountEntity();
