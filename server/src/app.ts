@@ -7,6 +7,8 @@ import { systemClock, type Clock } from './infra/clock.js';
 import type { Database } from './infra/db.js';
 import { MetadataCache } from './metadata/cache.js';
 import { metadataRoutes } from './metadata/routes.js';
+import { MetadataService } from './metadata/service.js';
+import { recordRoutes } from './records/routes.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 import './context.js';
 
@@ -38,6 +40,8 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(workspaceRoutes);
-  await app.register(metadataRoutes);
+  const metadata = new MetadataService(opts.database.db, metadataCache, opts.clock ?? systemClock);
+  await app.register(metadataRoutes, { metadata });
+  await app.register(recordRoutes, { metadata });
   return app;
 }

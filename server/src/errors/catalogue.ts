@@ -12,6 +12,16 @@ export interface CatalogueEntry {
 export const catalogue = {
   CRM_ERR_BAD_REQUEST: { status: 400, 'zh-CN': '请求格式不正确：{reason}', en: 'Malformed request: {reason}' },
   CRM_ERR_UNKNOWN_IDENTIFIER: { status: 400, 'zh-CN': '未知的标识：{name}', en: 'Unknown identifier: {name}' },
+  CRM_ERR_UNKNOWN_FIELDS: {
+    status: 400,
+    'zh-CN': '字段不存在或不可写：{names}；可用字段：{allowed}',
+    en: 'Unknown or protected fields: {names}; allowed: {allowed}',
+  },
+  CRM_ERR_BAD_FILTER: {
+    status: 400,
+    'zh-CN': '筛选条件无效；可用字段：{allowed}',
+    en: 'The filter is invalid; allowed fields: {allowed}',
+  },
   CRM_ERR_UNAUTHENTICATED: { status: 401, 'zh-CN': '请先登录', en: 'Please sign in' },
   CRM_ERR_INVALID_CREDENTIALS: { status: 401, 'zh-CN': '邮箱或密码不正确', en: 'Email or password is incorrect' },
   CRM_ERR_FORBIDDEN: { status: 403, 'zh-CN': '您没有执行此操作的权限', en: 'You are not allowed to do this' },
@@ -21,6 +31,16 @@ export const catalogue = {
     status: 409,
     'zh-CN': '草稿已被修改（当前版本 {current}），请刷新后重试',
     en: 'The draft has changed (now at {current}); reload and try again',
+  },
+  CRM_ERR_VERSION_CONFLICT: {
+    status: 409,
+    'zh-CN': '记录已被他人修改（当前版本 {current}），请刷新后重试',
+    en: 'The record was changed by someone else (now version {current}); reload and try again',
+  },
+  CRM_ERR_DELETE_RESTRICTED: {
+    status: 409,
+    'zh-CN': '还有关联记录引用此记录，不能删除',
+    en: 'Other records still refer to this record; it cannot be deleted',
   },
   CRM_ERR_PLAN_STALE: {
     status: 409,
@@ -37,6 +57,11 @@ export const catalogue = {
     status: 422,
     'zh-CN': '元数据文档有 {count} 处错误',
     en: 'The metadata document has {count} error(s)',
+  },
+  CRM_ERR_INVALID_RECORD: {
+    status: 422,
+    'zh-CN': '记录有 {count} 处问题',
+    en: 'The record has {count} problem(s)',
   },
   CRM_ERR_PLAN_BLOCKED: {
     status: 422,

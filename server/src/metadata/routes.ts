@@ -18,8 +18,8 @@ function draftRevisionFrom(request: FastifyRequest): number {
 
 const actorOf = (request: FastifyRequest) => ({ userId: request.user!.id, ip: request.ip });
 
-export async function metadataRoutes(app: FastifyInstance) {
-  const service = new MetadataService(app.services.database.db, app.services.metadataCache, app.services.clock);
+export async function metadataRoutes(app: FastifyInstance, opts: { metadata: MetadataService }) {
+  const service = opts.metadata;
   app.addHook('preHandler', loadWorkspace);
 
   app.get('/api/w/:ws/meta', async (request) => {

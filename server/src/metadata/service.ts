@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { describeAction, describeFinding, planSchema, probesForPlan, compileAction, type Action, type Finding, type PlanEntity } from '@crm/ddl';
-import { DOCUMENT_KINDS, migrateDocument, validate, type DocumentKind } from '@crm/metadata';
+import { DOCUMENT_KINDS, migrateDocument, validate, type DocumentKind, type MetadataIssue } from '@crm/metadata';
 import { AppError, type ErrorDetail } from '../errors/app-error.js';
 import type { Lang } from '../errors/i18n.js';
 import type { Clock } from '../infra/clock.js';
@@ -42,7 +42,10 @@ export class MetadataService {
       const drafts = await loadDrafts(tx, ws.id);
       const others = drafts.filter((d) => !(d.kind === k && d.id === id));
       const next: StoredDocument = { kind: k, id, schemaVersion: Number(migrated.schemaVersion ?? 1), body: migrated };
-      rejectIssuesOf([...others, next], (i) => i.kind === k && i.id === id);
+      // Own problems are refused now; references into other documents may wait for them (two
+      // entities pointing at each other are saved one after the other) and are refused at plan time.
+      const pending = rejectIssuesOf([...others, next], (i) => i.kind === k && i.id === id && !i.reference)
+        .filter((i) => i.kind === k && i.id === id);
       await tx
         .insertInto('crm.metadata_drafts')
         .values({ workspace_id: ws.id, kind: k, doc_id: id, schema_version: next.schemaVersion, body: JSON.stringify(migrated), updated_by: actor.userId, updated_at: this.clock.now() })
@@ -51,7 +54,7 @@ export class MetadataService {
       const draftRevision = current + 1;
       await tx.updateTable('crm.workspaces').set({ draft_revision: draftRevision }).where('id', '=', ws.id).execute();
       await audit(tx, ws.id, actor, 'metadata.draft.save', { kind: k, id, draftRevision });
-      return { draftRevision };
+      return { draftRevision, pending: pending.map((i) => ({ pointer: i.pointer, code: i.code, params: i.params, message: i.message })) };
     });
   }
 
@@ -158,10 +161,11 @@ function migrateOrThrow(kind: DocumentKind, doc: Record<string, unknown>): Recor
   }
 }
 
-/** Validates the whole set and throws 422 with the issues `pick` selects (pointers prefixed with /kind/id). */
-function rejectIssuesOf(docs: StoredDocument[], pick: (i: { kind: string; id: string }) => boolean) {
-  const issues = validate(docs.map((d) => ({ kind: d.kind as DocumentKind, id: d.id, body: d.body }))).filter(pick);
-  if (!issues.length) return;
+/** Validates the whole set and throws 422 with the issues `pick` selects (pointers prefixed with /kind/id); returns all issues otherwise. */
+function rejectIssuesOf(docs: StoredDocument[], pick: (i: MetadataIssue) => boolean): MetadataIssue[] {
+  const all = validate(docs.map((d) => ({ kind: d.kind as DocumentKind, id: d.id, body: d.body })));
+  const issues = all.filter(pick);
+  if (!issues.length) return all;
   const details: ErrorDetail[] = issues.map((i) => ({ pointer: `/${i.kind}/${i.id}${i.pointer}`, code: i.code, params: i.params, message: i.message }));
   throw new AppError('CRM_ERR_INVALID_DOCUMENT', { count: details.length }, details);
 }

@@ -12,7 +12,7 @@ import type { Pipeline } from '../schemas/pipeline.js';
 import type { Role } from '../schemas/role.js';
 import type { View } from '../schemas/view.js';
 import type { DocumentKind, MetadataDocument } from '../schemas/documents.js';
-import { ptr, type IssueSink, type MetadataIssue } from './issue.js';
+import { ptr, type IssueSink, type MetadataIssue, type Sinks } from './issue.js';
 import { check, documentValidator, fieldValidator, isKind } from './structural.js';
 
 export type { MetadataIssue } from './issue.js';
@@ -22,10 +22,10 @@ const fill = (t: string, params: Record<string, unknown>) =>
 
 const allMessages: Record<string, { 'zh-CN': string; en: string }> = { ...metadataMessages, ...ruleMessages };
 
-function sinkFor(issues: MetadataIssue[], kind: string, id: string): IssueSink {
+function sinkFor(issues: MetadataIssue[], kind: string, id: string, reference = false): IssueSink {
   return (pointer, code, params = {}) => {
     const m = allMessages[code] ?? { 'zh-CN': code, en: code };
-    issues.push({ kind, id, pointer, code, params, message: { 'zh-CN': fill(m['zh-CN'], params), en: fill(m.en, params) } });
+    issues.push({ kind, id, pointer, code, params, message: { 'zh-CN': fill(m['zh-CN'], params), en: fill(m.en, params) }, reference });
   };
 }
 
@@ -90,8 +90,7 @@ export function validate(documents: readonly MetadataDocument[]): MetadataIssue[
   }
   const ctx: Ctx = { entityByKey };
   for (const d of sound) {
-    const report = sinkFor(issues, d.kind, d.id);
-    checks[d.kind as DocumentKind]?.(d.body as never, report, ctx);
+    checks[d.kind as DocumentKind]?.(d.body as never, { own: sinkFor(issues, d.kind, d.id), ref: sinkFor(issues, d.kind, d.id, true) }, ctx);
   }
   void entities;
   return issues;
@@ -121,14 +120,19 @@ function liveField(entity: Entity, key: string, at: string, report: IssueSink): 
   return f;
 }
 
-function checkRule(rule: unknown, entity: Entity, at: string, report: IssueSink) {
-  for (const i of validateRule(rule, ruleSchemaFor(entity))) report(`${at}${i.pointer}`, i.code, i.params ?? {});
+/** Rule problems are the document's own, except a var naming a field of another document. */
+function checkRule(rule: unknown, entity: Entity, at: string, s: Sinks, sameDocument: boolean) {
+  for (const i of validateRule(rule, ruleSchemaFor(entity))) {
+    (i.code === 'RULE_UNKNOWN_VAR' && !sameDocument ? s.ref : s.own)(`${at}${i.pointer}`, i.code, i.params ?? {});
+  }
 }
 
-type Checks = { [K in DocumentKind]: (doc: never, report: IssueSink, ctx: Ctx) => void };
+type Checks = { [K in DocumentKind]: (doc: never, sinks: Sinks, ctx: Ctx) => void };
 
 const checks: Checks = {
-  entity: (e: Entity, report, ctx) => {
+  entity: (e: Entity, sinks, ctx) => {
+    const report = sinks.own;
+    const ref = sinks.ref;
     checkKey(e.key, '/key', report);
     const byKey = new Map<string, Field>();
     const columns = new Map<string, Field>();
@@ -176,24 +180,24 @@ const checks: Checks = {
     e.fields.forEach((f, i) => {
       if (f.archived || bad.has(i)) return;
       const at = ptr('fields', i);
-      if (f.type === 'relation') liveEntity(ctx, String(f.target), `${at}/target`, report);
+      if (f.type === 'relation') liveEntity(ctx, String(f.target), `${at}/target`, ref);
       if (f.type === 'formula') checkFormula(f.expression, new Set([...live].filter((k) => k !== f.key)), `${at}/expression`, report);
       if (f.type === 'lookup') {
         const through = liveField(e, String(f.through), `${at}/through`, report);
         if (through && through.type !== 'relation') report(`${at}/through`, 'META_FIELD_WRONG_TYPE', { field: through.key, expected: 'relation' });
         const target = through?.type === 'relation' ? ctx.entityByKey.get(String(through.target)) : undefined;
-        if (target) liveField(target, String(f.field), `${at}/field`, report);
+        if (target) liveField(target, String(f.field), `${at}/field`, target === e ? report : ref);
       }
       if (f.type === 'rollup') {
-        const child = liveEntity(ctx, String(f.child), `${at}/child`, report);
+        const child = liveEntity(ctx, String(f.child), `${at}/child`, ref);
         if (child) {
-          const via = liveField(child, String(f.via), `${at}/via`, report);
-          if (via && (via.type !== 'relation' || via.target !== e.key)) report(`${at}/via`, 'META_FIELD_WRONG_TYPE', { field: via.key, expected: `relation -> ${e.key}` });
+          const via = liveField(child, String(f.via), `${at}/via`, ref);
+          if (via && (via.type !== 'relation' || via.target !== e.key)) ref(`${at}/via`, 'META_FIELD_WRONG_TYPE', { field: via.key, expected: `relation -> ${e.key}` });
           if (f.aggregate !== 'count') {
-            const src = f.field ? liveField(child, String(f.field), `${at}/field`, report) : undefined;
+            const src = f.field ? liveField(child, String(f.field), `${at}/field`, ref) : undefined;
             const numeric = ['integer', 'decimal', 'currency', 'percent', 'date', 'formula', 'rollup'];
             if (!f.field) report(`${at}/field`, 'META_ROLLUP_FIELD', { aggregate: f.aggregate });
-            else if (src && !numeric.includes(src.type)) report(`${at}/field`, 'META_ROLLUP_FIELD', { aggregate: f.aggregate });
+            else if (src && !numeric.includes(src.type)) ref(`${at}/field`, 'META_ROLLUP_FIELD', { aggregate: f.aggregate });
           }
         }
       }
@@ -202,16 +206,18 @@ const checks: Checks = {
       const at = ptr('rules', i);
       if ('field' in r) {
         liveField(e, r.field, `${at}/field`, report);
-        checkRule(r.when, e, `${at}/when`, report);
+        checkRule(r.when, e, `${at}/when`, sinks, true);
       } else {
-        if (r.when) checkRule(r.when, e, `${at}/when`, report);
-        checkRule(r.assert, e, `${at}/assert`, report);
+        if (r.when) checkRule(r.when, e, `${at}/when`, sinks, true);
+        checkRule(r.assert, e, `${at}/assert`, sinks, true);
       }
     });
   },
 
-  layout: (l: Layout, report, ctx) => {
-    const e = liveEntity(ctx, l.entity, '/entity', report);
+  layout: (l: Layout, sinks, ctx) => {
+    const report = sinks.own;
+    const ref = sinks.ref;
+    const e = liveEntity(ctx, l.entity, '/entity', ref);
     const ids = new Set<string>();
     l.tabs.forEach((tab, t) => {
       for (const [id, at] of [[tab.id, ptr('tabs', t, 'id')]] as const) {
@@ -224,52 +230,56 @@ const checks: Checks = {
         ids.add(s.id);
         s.items.forEach((item, ii) => {
           const at = `${sat}${ptr('items', ii)}`;
-          if (item.kind === 'field' && e) liveField(e, item.field, `${at}/field`, report);
+          if (item.kind === 'field' && e) liveField(e, item.field, `${at}/field`, ref);
           if (item.kind === 'relatedList') {
-            const child = liveEntity(ctx, item.entity, `${at}/entity`, report);
-            const via = child && liveField(child, item.field, `${at}/field`, report);
-            if (via && e && (via.type !== 'relation' || via.target !== e.key)) report(`${at}/field`, 'META_FIELD_WRONG_TYPE', { field: via.key, expected: `relation -> ${e.key}` });
+            const child = liveEntity(ctx, item.entity, `${at}/entity`, ref);
+            const via = child && liveField(child, item.field, `${at}/field`, ref);
+            if (via && e && (via.type !== 'relation' || via.target !== e.key)) ref(`${at}/field`, 'META_FIELD_WRONG_TYPE', { field: via.key, expected: `relation -> ${e.key}` });
           }
         });
       });
     });
   },
 
-  view: (v: View, report, ctx) => {
-    const e = liveEntity(ctx, v.entity, '/entity', report);
+  view: (v: View, sinks, ctx) => {
+    const report = sinks.own;
+    const ref = sinks.ref;
+    const e = liveEntity(ctx, v.entity, '/entity', ref);
     if (!e) return;
     const systemSortable = new Set(['created_at', 'updated_at', 'owner_id', 'last_activity_at']);
-    v.columns.forEach((c, i) => liveField(e, c, ptr('columns', i), report));
+    v.columns.forEach((c, i) => liveField(e, c, ptr('columns', i), ref));
     v.sort.forEach((s, i) => {
-      if (!systemSortable.has(s.field)) liveField(e, s.field, `${ptr('sort', i)}/field`, report);
+      if (!systemSortable.has(s.field)) liveField(e, s.field, `${ptr('sort', i)}/field`, ref);
     });
-    if (v.filter) checkRule(v.filter, e, '/filter', report);
+    if (v.filter) checkRule(v.filter, e, '/filter', sinks, false);
     if (v.type === 'kanban' && !v.groupBy) report('/groupBy', 'META_REQUIRED', { property: 'groupBy' });
     if (v.groupBy) {
-      const g = liveField(e, v.groupBy, '/groupBy', report);
-      if (g && g.type !== 'select') report('/groupBy', 'META_FIELD_WRONG_TYPE', { field: g.key, expected: 'select' });
+      const g = liveField(e, v.groupBy, '/groupBy', ref);
+      if (g && g.type !== 'select') ref('/groupBy', 'META_FIELD_WRONG_TYPE', { field: g.key, expected: 'select' });
     }
-    (v.cardFields ?? []).forEach((c, i) => liveField(e, c, ptr('cardFields', i), report));
+    (v.cardFields ?? []).forEach((c, i) => liveField(e, c, ptr('cardFields', i), ref));
   },
 
-  pipeline: (p: Pipeline, report, ctx) => {
-    const e = liveEntity(ctx, p.entity, '/entity', report);
+  pipeline: (p: Pipeline, sinks, ctx) => {
+    const report = sinks.own;
+    const ref = sinks.ref;
+    const e = liveEntity(ctx, p.entity, '/entity', ref);
     if (!e) return;
-    const field = liveField(e, p.field, '/field', report);
+    const field = liveField(e, p.field, '/field', ref);
     if (!field) return;
-    if (field.type !== 'select') return report('/field', 'META_FIELD_WRONG_TYPE', { field: field.key, expected: 'select' });
+    if (field.type !== 'select') return ref('/field', 'META_FIELD_WRONG_TYPE', { field: field.key, expected: 'select' });
     const options = (field.options ?? []) as { id: string; key: string; active?: boolean }[];
     const stageKeys = new Set<string>();
     p.stages.forEach((s, i) => {
       const at = ptr('stages', i);
       if (stageKeys.has(s.key)) report(`${at}/key`, 'META_DUPLICATE_KEY', { key: s.key, other: s.key });
       stageKeys.add(s.key);
-      if (!options.some((o) => o.id === s.id && o.key === s.key)) report(at, 'META_STAGE_NOT_OPTION', { stage: s.key, field: field.key });
-      (s.gate?.requiredFields ?? []).forEach((k, j) => liveField(e, k, `${at}/gate/requiredFields/${j}`, report));
-      if (s.gate?.rule) checkRule(s.gate.rule, e, `${at}/gate/rule`, report);
+      if (!options.some((o) => o.id === s.id && o.key === s.key)) ref(at, 'META_STAGE_NOT_OPTION', { stage: s.key, field: field.key });
+      (s.gate?.requiredFields ?? []).forEach((k, j) => liveField(e, k, `${at}/gate/requiredFields/${j}`, ref));
+      if (s.gate?.rule) checkRule(s.gate.rule, e, `${at}/gate/rule`, sinks, false);
     });
     options.forEach((o) => {
-      if (o.active !== false && !stageKeys.has(o.key)) report('/stages', 'META_OPTION_NOT_STAGE', { option: o.key });
+      if (o.active !== false && !stageKeys.has(o.key)) ref('/stages', 'META_OPTION_NOT_STAGE', { option: o.key });
     });
     if (Array.isArray(p.transitions)) {
       p.transitions.forEach((t, i) => {
@@ -281,12 +291,14 @@ const checks: Checks = {
     }
   },
 
-  role: (r: Role, report, ctx) => {
+  role: (r: Role, sinks, ctx) => {
+    const report = sinks.own;
+    const ref = sinks.ref;
     checkKey(r.key, '/key', report);
-    for (const key of Object.keys(r.permissions)) liveEntity(ctx, key, ptr('permissions', key), report);
+    for (const key of Object.keys(r.permissions)) liveEntity(ctx, key, ptr('permissions', key), ref);
     (r.pool ?? []).forEach((k, i) => {
-      const e = liveEntity(ctx, k, ptr('pool', i), report);
-      if (e && e.ownership !== 'owned') report(ptr('pool', i), 'META_INVALID', { reason: `${k} has no owner, so no pool` });
+      const e = liveEntity(ctx, k, ptr('pool', i), ref);
+      if (e && e.ownership !== 'owned') ref(ptr('pool', i), 'META_INVALID', { reason: `${k} has no owner, so no pool` });
     });
   },
 

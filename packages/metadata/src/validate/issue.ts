@@ -10,8 +10,18 @@ export interface MetadataIssue {
   code: MetadataIssueCode | RuleIssueCode;
   params: Record<string, unknown>;
   message: { 'zh-CN': string; en: string };
+  /**
+   * True when the problem is a reference into another document (a relation
+   * target, a layout's field). A draft may hold those for a while (two
+   * entities that point at each other are saved one after the other); a
+   * plan refuses them.
+   */
+  reference: boolean;
 }
 
 export type IssueSink = (pointer: string, code: MetadataIssueCode | RuleIssueCode, params?: Record<string, unknown>) => void;
+
+/** Where checks report: problems inside the document, and references into other documents. */
+export interface Sinks { own: IssueSink; ref: IssueSink }
 
 export const ptr = (...parts: (string | number)[]) => parts.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');

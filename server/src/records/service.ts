@@ -1,0 +1,550 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
+import { fieldTypes, type Field, type FieldType } from '@crm/metadata';
+import { validate as validateRule, type EvalContext } from '@crm/rules';
+import { compileCount, compileFormula, compileList, compileRule, decodeCursor, encodeCursor, type SortKey } from '@crm/query';
+import { AppError, type ErrorDetail } from '../errors/app-error.js';
+import type { Clock } from '../infra/clock.js';
+import { uuidv7 } from '../infra/ids.js';
+import type { WorkspaceContext } from '../context.js';
+import type { PublishedMetadata } from '../metadata/cache.js';
+import { accessPredicate, canAssignOwner, canCreate, resolveAccess, scopeOf, type Access, type Right } from './access.js';
+import { checkRecord } from './checks.js';
+import { workspaceModel, type EntityModel, type WorkspaceModel } from './model.js';
+import { checkKeys, checkValues, isEmpty, selectColumns, toColumns, toWire, type Wire } from './values.js';
+import { runHooks, type WriteEvent } from './hooks.js';
+
+export interface Caller {
+  ws: WorkspaceContext;
+  userId: string;
+  ip?: string;
+}
+
+interface Ctx {
+  caller: Caller;
+  model: WorkspaceModel;
+  access: Access;
+}
+
+export interface ListParams {
+  filter?: unknown;
+  sort?: string;
+  limit?: number;
+  cursor?: string;
+  fields?: string[];
+  expand?: string[];
+  total?: boolean;
+  q?: string;
+  deleted?: boolean;
+}
+
+const MAX_LIMIT = 500;
+const SYSTEM_SORTABLE: Record<string, SortKey['kind']> = { created_at: 'datetime', updated_at: 'datetime', last_activity_at: 'datetime' };
+
+/**
+ * The only code that writes entity data. Every path (API, forms, kanban,
+ * imports, automations) comes through here, so every rule holds everywhere:
+ * permission, validation, server rules and gates, computed fields, stage
+ * history and audit, all in the write's transaction.
+ */
+export class RecordsService {
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly clock: Clock,
+    private readonly published: (ws: WorkspaceContext) => Promise<PublishedMetadata>,
+  ) {}
+
+  private async ctx(caller: Caller): Promise<Ctx> {
+    const model = workspaceModel(await this.published(caller.ws));
+    return { caller, model, access: await resolveAccess(this.db, caller.ws, caller.userId, model) };
+  }
+
+  private entity(ctx: Ctx, key: string): EntityModel {
+    const m = ctx.model.entities.get(key);
+    if (!m) throw new AppError('CRM_ERR_NOT_FOUND');
+    return m;
+  }
+
+  private pred(ctx: Ctx, m: EntityModel, right: Right, alias = m.table): RawBuilder<SqlBool> {
+    return accessPredicate(ctx.model, ctx.access, m, right, ctx.caller.ws.schemaName, alias);
+  }
+
+  private table(ctx: Ctx, m: EntityModel) {
+    return sql.table(`${ctx.caller.ws.schemaName}.${m.table}`);
+  }
+
+  private evalCtx(ctx: Ctx): EvalContext {
+    return { now: this.clock.now(), timeZone: ctx.caller.ws.settings.timeZone, user: { id: ctx.caller.userId, teams: [] } };
+  }
+
+  // ---------- reads ----------
+
+  async list(caller: Caller, entityKey: string, p: ListParams) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    const limit = p.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new AppError('CRM_ERR_BAD_REQUEST', { reason: `limit must be 1..${MAX_LIMIT}` }, [{ pointer: '/limit', code: 'REQUEST_SCHEMA', params: { reason: `1..${MAX_LIMIT}` } }]);
+    }
+    const fields = this.checkFieldList(m, p.fields, 'fields');
+    const expand = this.checkExpand(m, p.expand);
+    const sort = this.parseSort(m, p.sort);
+    const filter = p.filter === undefined ? undefined : this.compileFilter(ctx, m, p.filter);
+    const after = p.cursor ? decodeCursor(p.cursor, sort) : undefined;
+    if (p.cursor && !after) throw new AppError('CRM_ERR_BAD_REQUEST', { reason: 'cursor' });
+    const spec = {
+      schema: caller.ws.schemaName,
+      table: m.table,
+      columns: selectColumns(m, fields),
+      permission: this.pred(ctx, m, 'read'),
+      filter,
+      search: p.q ? { columns: m.searchable, q: p.q.slice(0, 200) } : undefined,
+      sort,
+      after,
+      limit: limit + 1,
+      deleted: p.deleted ? ('only' as const) : ('exclude' as const),
+    };
+    const [{ rows }, total] = await Promise.all([
+      compileList(this.db, spec).execute(this.db),
+      p.total ? compileCount(this.db, spec).execute(this.db).then((r) => r.rows[0]!.total) : Promise.resolve(undefined),
+    ]);
+    const page = (rows as Record<string, unknown>[]).slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeCursor([...sort.map((s) => cursorValue(last[s.column])), last.id]) : null;
+    const data = page.map((r) => toWire(m, r, fields));
+    if (expand.length) await this.expand(ctx, m, data, expand);
+    return { data, nextCursor, ...(total !== undefined ? { total } : {}) };
+  }
+
+  async get(caller: Caller, entityKey: string, id: string, opts: { expand?: string[] } = {}) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    const expand = this.checkExpand(m, opts.expand);
+    const row = await this.readRow(ctx, m, id, this.db);
+    if (!row) throw new AppError('CRM_ERR_NOT_FOUND');
+    const data = toWire(m, row);
+    if (expand.length) await this.expand(ctx, m, [data], expand);
+    return data;
+  }
+
+  async history(caller: Caller, entityKey: string, id: string) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    if (!isUuid(id)) throw new AppError('CRM_ERR_NOT_FOUND');
+    // History is visible exactly when the record (live or in the recycle bin) is.
+    const visible = await sql`select 1 from ${this.table(ctx, m)} where id = ${id}::uuid and ${this.pred(ctx, m, 'read')}`.execute(this.db);
+    if (!visible.rows.length) throw new AppError('CRM_ERR_NOT_FOUND');
+    const rows = await this.db.selectFrom('crm.audit_log').select(['at', 'actor_id', 'action', 'changes'])
+      .where('workspace_id', '=', caller.ws.id).where('entity', '=', m.table).where('record_id', '=', id).orderBy('id', 'desc').limit(500).execute();
+    return rows.map((r) => ({ at: (r.at as Date).toISOString(), actorId: r.actor_id, action: r.action, changes: r.changes }));
+  }
+
+  private async readRow(ctx: Ctx, m: EntityModel, id: string, db: Kysely<any>, opts: { deleted?: boolean; lock?: boolean } = {}) {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await sql<Record<string, unknown>>`select ${sql.join(selectColumns(m).map((c) => sql.ref(c)))},
+        ${this.pred(ctx, m, 'update')} as __can_update, ${this.pred(ctx, m, 'delete')} as __can_delete
+      from ${this.table(ctx, m)} where id = ${id}::uuid and deleted_at is ${opts.deleted ? sql`not null` : sql`null`}
+      and ${this.pred(ctx, m, 'read')} ${opts.lock ? sql`for update` : sql``}`.execute(db);
+    return rows[0];
+  }
+
+  private checkFieldList(m: EntityModel, keys: string[] | undefined, what: string): string[] | undefined {
+    if (!keys) return undefined;
+    const bad = keys.filter((k) => !m.fields.has(k));
+    if (bad.length) {
+      throw new AppError('CRM_ERR_UNKNOWN_FIELDS', { names: bad, allowed: [...m.fields.keys()] }, bad.map((k) => ({ pointer: `/${what}`, code: 'RECORD_UNKNOWN_FIELD', params: { field: k, allowed: [...m.fields.keys()] } })));
+    }
+    return keys;
+  }
+
+  private checkExpand(m: EntityModel, keys: string[] | undefined): string[] {
+    if (!keys?.length) return [];
+    const relations = [...m.fields.values()].filter((f) => f.type === 'relation').map((f) => f.key);
+    const bad = keys.filter((k) => !relations.includes(k));
+    if (bad.length) throw new AppError('CRM_ERR_UNKNOWN_FIELDS', { names: bad, allowed: relations }, bad.map((k) => ({ pointer: '/expand', code: 'RECORD_UNKNOWN_FIELD', params: { field: k, allowed: relations } })));
+    return keys;
+  }
+
+  private parseSort(m: EntityModel, sort: string | undefined): SortKey[] {
+    if (!sort) return [{ column: 'created_at', direction: 'desc', kind: 'datetime' }];
+    const out: SortKey[] = [];
+    const allowed = [...[...m.kinds.keys()].filter((k) => m.kinds.get(k) !== 'textArray'), ...Object.keys(SYSTEM_SORTABLE)];
+    for (const part of sort.split(',').slice(0, 5)) {
+      const desc = part.startsWith('-');
+      const key = desc ? part.slice(1) : part;
+      const kind = m.kinds.get(key) ?? SYSTEM_SORTABLE[key];
+      if (!kind || kind === 'textArray' || (key === 'last_activity_at' && !m.entity.hasActivities)) {
+        throw new AppError('CRM_ERR_UNKNOWN_FIELDS', { names: [key], allowed }, [{ pointer: '/sort', code: 'RECORD_UNKNOWN_FIELD', params: { field: key, allowed } }]);
+      }
+      out.push({ column: key, direction: desc ? 'desc' : 'asc', kind });
+    }
+    return out;
+  }
+
+  private compileFilter(ctx: Ctx, m: EntityModel, filter: unknown) {
+    const issues = validateRule(filter, m.ruleSchema);
+    if (issues.length) {
+      const allowed = Object.keys(m.ruleSchema.vars).filter((v) => !v.startsWith('$'));
+      throw new AppError('CRM_ERR_BAD_FILTER', { allowed }, issues.map((i) => ({ pointer: `/filter${i.pointer}`, code: i.code, params: { ...i.params, allowed } })));
+    }
+    const vars = Object.fromEntries(Object.entries(m.ruleSchema.vars).map(([k, spec]) =>
+      [k, k === '$user.id' ? { kind: spec.kind, value: ctx.caller.userId } : k === '$now' ? { kind: spec.kind, value: this.clock.now().toISOString() } : { kind: spec.kind, column: k }]));
+    return compileRule(filter, { vars }, this.evalCtx(ctx));
+  }
+
+  private async expand(ctx: Ctx, m: EntityModel, data: Wire[], keys: string[]) {
+    for (const key of keys) {
+      const f = m.fields.get(key)!;
+      const target = ctx.model.entities.get(String(f.target));
+      const ids = [...new Set(data.map((d) => d[key]).filter((v): v is string => typeof v === 'string'))];
+      if (!target || !ids.length) continue;
+      const title = target.fields.has(target.entity.titleField) ? target.entity.titleField : 'id';
+      const { rows } = await sql<{ id: string; title: unknown }>`select id, ${sql.ref(title)} as title from ${this.table(ctx, target)}
+        where id = any(${ids}::uuid[]) and deleted_at is null and ${this.pred(ctx, target, 'read')}`.execute(this.db);
+      const byId = new Map(rows.map((r) => [r.id, { id: r.id, title: r.title }]));
+      for (const d of data) {
+        const hit = byId.get(d[key] as string);
+        if (hit) d.expand = { ...((d.expand as object) ?? {}), [key]: hit };
+      }
+    }
+  }
+
+  // ---------- writes ----------
+
+  async create(caller: Caller, entityKey: string, body: unknown, opts: { idempotencyKey?: string } = {}) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    if (!canCreate(ctx.access, m.entity.key)) throw new AppError('CRM_ERR_FORBIDDEN');
+    const prepared = this.prepareCreate(ctx, m, body, '');
+    if (prepared.details.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: prepared.details.length }, prepared.details);
+    return this.db.transaction().execute(async (tx) => {
+      if (opts.idempotencyKey) {
+        const claimed = await tx.insertInto('crm.idempotency_keys')
+          .values({ workspace_id: caller.ws.id, user_id: caller.userId, key: opts.idempotencyKey, entity: m.table, record_id: prepared.id })
+          .onConflict((oc) => oc.doNothing()).returning('record_id').executeTakeFirst();
+        if (!claimed) {
+          const first = await tx.selectFrom('crm.idempotency_keys').select(['record_id', 'entity']).where('workspace_id', '=', caller.ws.id)
+            .where('user_id', '=', caller.userId).where('key', '=', opts.idempotencyKey).executeTakeFirstOrThrow();
+          if (first.entity !== m.table) throw new AppError('CRM_ERR_DUPLICATE', { name: 'Idempotency-Key' });
+          const row = await this.readRow(ctx, m, first.record_id, tx);
+          if (!row) throw new AppError('CRM_ERR_NOT_FOUND');
+          return { record: toWire(m, row), replayed: true };
+        }
+      }
+      const record = await this.insertPrepared(ctx, m, tx, prepared);
+      return { record, replayed: false };
+    });
+  }
+
+  async batchCreate(caller: Caller, entityKey: string, records: unknown) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    if (!canCreate(ctx.access, m.entity.key)) throw new AppError('CRM_ERR_FORBIDDEN');
+    if (!Array.isArray(records) || records.length === 0) throw new AppError('CRM_ERR_BAD_REQUEST', { reason: 'records must be a non-empty array' });
+    if (records.length > 1000) throw new AppError('CRM_ERR_PAYLOAD_TOO_LARGE');
+    const details: ErrorDetail[] = [];
+    const prepared = records.map((body, i) => {
+      try {
+        const p = this.prepareCreate(ctx, m, body, `/records/${i}`);
+        details.push(...p.details);
+        return p;
+      } catch (err) {
+        if (err instanceof AppError) {
+          details.push(...(err.details.length ? err.details : [{ pointer: `/records/${i}`, code: 'RECORD_INVALID_VALUE', params: { reason: err.message } }]));
+          return undefined;
+        }
+        throw err;
+      }
+    });
+    if (details.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: details.length }, details);
+    return this.db.transaction().execute(async (tx) => {
+      const out: Wire[] = [];
+      for (const p of prepared) out.push(await this.insertPrepared(ctx, m, tx, p!));
+      return out;
+    });
+  }
+
+  private prepareCreate(ctx: Ctx, m: EntityModel, body: unknown, at: string) {
+    const keys = checkKeys(m, body, { ownerAllowed: true, pointer: at });
+    const { values, details } = checkValues(m, keys, at);
+    if (m.entity.ownership === 'owned') {
+      if (values.owner_id === undefined) values.owner_id = ctx.caller.userId;
+      else if (values.owner_id !== ctx.caller.userId && !canAssignOwner(ctx.access, m.entity.key)) {
+        details.push({ pointer: `${at}/owner_id`, code: 'RECORD_PROTECTED_FIELD', params: { field: 'owner_id' } });
+      }
+    }
+    for (const [k, f] of m.fields) {
+      if (values[k] === undefined && f.defaultValue !== undefined && m.writable.has(k)) values[k] = f.defaultValue;
+    }
+    const after: Wire = Object.fromEntries([...m.fields.keys()].map((k) => [k, values[k] ?? null]));
+    if (!details.length) {
+      details.push(...checkRecord(m, null, after, new Set(Object.keys(values)), this.evalCtx(ctx)).map((d) => ({ ...d, pointer: `${at}${d.pointer}` })));
+    }
+    return { id: uuidv7(this.clock.now().getTime()), values, after, details };
+  }
+
+  private async insertPrepared(ctx: Ctx, m: EntityModel, tx: Transaction<any>, p: { id: string; values: Wire; after: Wire }) {
+    await this.checkRelations(ctx, m, tx, p.values);
+    const now = this.clock.now();
+    const cols: Record<string, unknown> = {
+      id: p.id, created_at: now, updated_at: now, created_by: ctx.caller.userId, updated_by: ctx.caller.userId, version: 1,
+      ...toColumns(m, p.values),
+    };
+    for (const f of m.autonumbers) cols[f.key] = await this.nextNumber(ctx, m, f, tx);
+    const names = Object.keys(cols);
+    await guardUnique(m, () => sql`insert into ${this.table(ctx, m)} (${sql.join(names.map((n) => sql.ref(n)))})
+      values (${sql.join(names.map((n) => sql`${cols[n]}`))})`.execute(tx));
+    const row = await this.afterWrite(ctx, m, tx, p.id, null);
+    await this.audit(ctx, m, tx, p.id, 'create', diff(m, null, row));
+    await runHooks({ kind: 'create', entity: m.table, recordId: p.id, before: null, after: row, tx } satisfies WriteEvent);
+    return row;
+  }
+
+  async update(caller: Caller, entityKey: string, id: string, body: unknown, ifMatch: number) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    // owner_id may be sent (a form re-sends it unchanged); changing it needs the assign right, checked below.
+    const keys = checkKeys(m, body, { ownerAllowed: true });
+    const { values, details } = checkValues(m, keys);
+    if (details.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: details.length }, details);
+    return this.db.transaction().execute(async (tx) => {
+      const current = await this.lockForWrite(ctx, m, tx, id, ifMatch, 'update');
+      const before = toWire(m, current);
+      if (values.owner_id !== undefined && values.owner_id !== before.owner_id && !canAssignOwner(ctx.access, m.entity.key)) {
+        throw new AppError('CRM_ERR_FORBIDDEN');
+      }
+      const changed = new Set(Object.keys(values).filter((k) => JSON.stringify(values[k]) !== JSON.stringify(before[k])));
+      const after: Wire = { ...before, ...values };
+      const problems = checkRecord(m, before, after, changed, this.evalCtx(ctx));
+      if (problems.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: problems.length }, problems);
+      await this.checkRelations(ctx, m, tx, Object.fromEntries([...changed].map((k) => [k, values[k]])));
+      const cols = toColumns(m, values);
+      const sets = Object.entries(cols).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+      await guardUnique(m, () => sql`update ${this.table(ctx, m)} set ${sql.join([...sets,
+        sql`updated_at = ${this.clock.now()}`, sql`updated_by = ${caller.userId}::uuid`, sql`version = version + 1`])}
+        where id = ${id}::uuid`.execute(tx));
+      const row = await this.afterWrite(ctx, m, tx, id, current);
+      await this.audit(ctx, m, tx, id, 'update', diff(m, current, row));
+      await runHooks({ kind: 'update', entity: m.table, recordId: id, before: current, after: row, tx });
+      return toWire(m, row);
+    });
+  }
+
+  async remove(caller: Caller, entityKey: string, id: string, ifMatch: number) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    return this.db.transaction().execute(async (tx) => {
+      await this.lockForWrite(ctx, m, tx, id, ifMatch, 'delete');
+      await this.cascadeDelete(ctx, m, tx, id, 0);
+      const row = await this.readRow(ctx, m, id, tx, { deleted: true });
+      return row ? toWire(m, row) : { id };
+    });
+  }
+
+  async restore(caller: Caller, entityKey: string, id: string, ifMatch: number) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    return this.db.transaction().execute(async (tx) => {
+      const current = await this.readRow(ctx, m, id, tx, { deleted: true, lock: true });
+      if (!current) throw new AppError('CRM_ERR_NOT_FOUND');
+      if (!current.__can_delete) throw new AppError('CRM_ERR_FORBIDDEN');
+      if (current.version !== ifMatch) throw await this.conflict(ctx, m, tx, id, ifMatch, current.version as number);
+      await guardUnique(m, () => sql`update ${this.table(ctx, m)} set deleted_at = null, version = version + 1, updated_at = ${this.clock.now()}, updated_by = ${caller.userId}::uuid
+        where id = ${id}::uuid`.execute(tx));
+      const row = await this.afterWrite(ctx, m, tx, id, current);
+      await this.audit(ctx, m, tx, id, 'restore', { version: row.version });
+      return toWire(m, row);
+    });
+  }
+
+  /** Locks the row; 404 if invisible, 403 if visible but not allowed, 409 if the version moved. */
+  private async lockForWrite(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, ifMatch: number, right: 'update' | 'delete') {
+    const current = await this.readRow(ctx, m, id, tx, { lock: true });
+    if (!current) throw new AppError('CRM_ERR_NOT_FOUND');
+    if (!current[right === 'update' ? '__can_update' : '__can_delete']) throw new AppError('CRM_ERR_FORBIDDEN');
+    if (current.version !== ifMatch) throw await this.conflict(ctx, m, tx, id, ifMatch, current.version as number);
+    return current;
+  }
+
+  private async conflict(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, ifMatch: number, version: number) {
+    const rows = await tx.selectFrom('crm.audit_log').select('changes').where('workspace_id', '=', ctx.caller.ws.id)
+      .where('entity', '=', m.table).where('record_id', '=', id).where(sql`(changes->>'version')::int`, '>', ifMatch).execute();
+    const fields = [...new Set(rows.flatMap((r) => Object.keys(r.changes as object).filter((k) => k !== 'version')))].sort();
+    return new AppError('CRM_ERR_VERSION_CONFLICT', { current: version }, [], { currentVersion: version, changedFields: fields });
+  }
+
+  private async cascadeDelete(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, depth: number) {
+    if (depth > 10) throw new AppError('CRM_ERR_INTERNAL');
+    // Who points at this record, and what their relation says to do.
+    const blockers: ErrorDetail[] = [];
+    const cascades: { child: EntityModel; field: string }[] = [];
+    for (const child of ctx.model.entities.values()) {
+      for (const f of child.fields.values()) {
+        if (f.type !== 'relation' || f.target !== m.table) continue;
+        if (f.onDelete === 'keep') continue;
+        if (f.onDelete === 'cascade') {
+          cascades.push({ child, field: f.key });
+          continue;
+        }
+        const { rows } = await sql<{ n: number; ids: string[] }>`select count(*)::int as n, (array_agg(id::text order by id))[1:5] as ids
+          from ${this.table(ctx, child)} where ${sql.ref(f.key)} = ${id}::uuid and deleted_at is null`.execute(tx);
+        if (rows[0]!.n > 0) blockers.push({ pointer: `/${child.table}/${f.key}`, code: 'RECORD_DELETE_BLOCKED', params: { entity: child.table, field: f.key, count: rows[0]!.n, samples: rows[0]!.ids } });
+      }
+    }
+    if (blockers.length) throw new AppError('CRM_ERR_DELETE_RESTRICTED', {}, blockers);
+    const now = this.clock.now();
+    const { rows } = await sql<{ version: number }>`update ${this.table(ctx, m)} set deleted_at = ${now}, version = version + 1, updated_at = ${now}, updated_by = ${ctx.caller.userId}::uuid
+      where id = ${id}::uuid and deleted_at is null returning version`.execute(tx);
+    if (!rows.length) return;
+    await this.audit(ctx, m, tx, id, 'delete', { version: rows[0]!.version });
+    for (const { child, field } of cascades) {
+      const kids = await sql<{ id: string }>`select id from ${this.table(ctx, child)} where ${sql.ref(field)} = ${id}::uuid and deleted_at is null for update`.execute(tx);
+      for (const k of kids.rows) await this.cascadeDelete(ctx, child, tx, k.id, depth + 1);
+    }
+    await this.refreshRollups(ctx, m, tx, null, await this.rawRow(ctx, m, tx, id));
+  }
+
+  /** Computed columns after a write: formulas (in dependency order), then the parents' rollups; returns the final row. */
+  private async afterWrite(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, before: Record<string, unknown> | null) {
+    const columns = new Set([...m.fields.values()].flatMap((f) => fieldTypes[f.type as FieldType].columns(f).map((c) => c.name)));
+    for (const f of orderFormulas(m.formulas)) {
+      await sql`update ${this.table(ctx, m)} set ${sql.ref(f.key)} = ${compileFormula(f.expression, columns)} where id = ${id}::uuid`.execute(tx);
+    }
+    const row = await this.rawRow(ctx, m, tx, id);
+    await this.refreshRollups(ctx, m, tx, before, row);
+    return row;
+  }
+
+  private async rawRow(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string) {
+    const { rows } = await sql<Record<string, unknown>>`select ${sql.join(selectColumns(m).map((c) => sql.ref(c)))} from ${this.table(ctx, m)} where id = ${id}::uuid`.execute(tx);
+    return rows[0]!;
+  }
+
+  private async refreshRollups(ctx: Ctx, m: EntityModel, tx: Transaction<any>, before: Record<string, unknown> | null, after: Record<string, unknown>) {
+    for (const t of m.rollupTargets) {
+      const parent = ctx.model.entities.get(t.parent);
+      if (!parent) continue;
+      const ids = [...new Set([before?.[t.via], after[t.via]].filter((v): v is string => typeof v === 'string'))];
+      if (!ids.length) continue;
+      const f = t.parentField;
+      const agg = f.aggregate === 'count' ? sql`count(*)` : sql`${sql.raw(String(f.aggregate))}(c.${sql.ref(String(f.field))})`;
+      const fallback = f.aggregate === 'count' || f.aggregate === 'sum' ? sql`0` : sql`null`;
+      await sql`update ${this.table(ctx, parent)} as p set ${sql.ref(f.key)} = coalesce((select ${agg} from ${this.table(ctx, m)} as c
+        where c.${sql.ref(t.via)} = p.id and c.deleted_at is null), ${fallback}) where p.id = any(${ids}::uuid[])`.execute(tx);
+    }
+  }
+
+  private async checkRelations(ctx: Ctx, m: EntityModel, tx: Transaction<any>, values: Wire) {
+    const details: ErrorDetail[] = [];
+    for (const [key, v] of Object.entries(values)) {
+      const f = m.fields.get(key);
+      if (!f || typeof v !== 'string') continue;
+      if (f.type === 'relation') {
+        const target = ctx.model.entities.get(String(f.target));
+        if (!target) continue;
+        const { rows } = await sql`select 1 from ${this.table(ctx, target)} where id = ${v}::uuid and deleted_at is null and ${this.pred(ctx, target, 'read')}`.execute(tx);
+        if (!rows.length) details.push({ pointer: `/${key}`, code: 'RECORD_RELATION_NOT_FOUND', params: { field: key } });
+      }
+      if (f.type === 'user') {
+        const ok = await tx.selectFrom('crm.workspace_members').select('user_id').where('workspace_id', '=', ctx.caller.ws.id).where('user_id', '=', v).executeTakeFirst();
+        if (!ok) details.push({ pointer: `/${key}`, code: 'RECORD_RELATION_NOT_FOUND', params: { field: key } });
+      }
+    }
+    if (typeof values.owner_id === 'string') {
+      const ok = await tx.selectFrom('crm.workspace_members').select('user_id').where('workspace_id', '=', ctx.caller.ws.id).where('user_id', '=', values.owner_id).where('status', '=', 'active').executeTakeFirst();
+      if (!ok) details.push({ pointer: '/owner_id', code: 'RECORD_RELATION_NOT_FOUND', params: { field: 'owner_id' } });
+    }
+    if (details.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: details.length }, details);
+  }
+
+  private async nextNumber(ctx: Ctx, m: EntityModel, f: Field, tx: Transaction<any>): Promise<string> {
+    const pattern = String(f.pattern);
+    const now = this.clock.now();
+    const parts = zonedParts(now, ctx.caller.ws.settings.timeZone);
+    const period = [/\{YYYY\}|\{YY\}/.test(pattern) ? parts.y : '', /\{MM\}/.test(pattern) ? parts.m : '', /\{DD\}/.test(pattern) ? parts.d : ''].join('') || 'all';
+    const { rows } = await sql<{ value: number }>`insert into crm.counters (workspace_id, entity, field, period, value) values (${ctx.caller.ws.id}, ${m.table}, ${f.key}, ${period}, 1)
+      on conflict (workspace_id, entity, field, period) do update set value = crm.counters.value + 1 returning value`.execute(tx);
+    const n = rows[0]!.value;
+    return pattern
+      .replace('{YYYY}', parts.y).replace('{YY}', parts.y.slice(2)).replace('{MM}', parts.m).replace('{DD}', parts.d)
+      .replace(/\{(0+)\}/, (_, zeros: string) => String(n).padStart(zeros.length, '0'));
+  }
+
+  private async audit(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, action: string, changes: Record<string, unknown>) {
+    await tx.insertInto('crm.audit_log').values({
+      workspace_id: ctx.caller.ws.id, at: this.clock.now(), actor_id: ctx.caller.userId, ip: ctx.caller.ip ?? null,
+      entity: m.table, record_id: id, action: `record.${action}`, changes: JSON.stringify(changes),
+    }).execute();
+    // Stage history: one row per pipeline field that moved.
+    for (const p of m.pipelines) {
+      const c = changes[p.field] as { from: unknown; to: unknown } | undefined;
+      if (!c) continue;
+      await tx.insertInto('crm.stage_history').values({
+        workspace_id: ctx.caller.ws.id, entity: m.table, record_id: id, field: p.field,
+        from_value: (c.from as string | null) ?? null, to_value: (c.to as string | null) ?? null, at: this.clock.now(), by_user: ctx.caller.userId,
+      }).execute();
+    }
+  }
+
+  async access(caller: Caller) {
+    return (await this.ctx(caller)).access;
+  }
+
+  scope(access: Access, entity: string, right: Right) {
+    return scopeOf(access, entity, right);
+  }
+}
+
+/** Changed fields as {from, to} in wire format, plus the new version. */
+function diff(m: EntityModel, before: Record<string, unknown> | null, after: Record<string, unknown>): Record<string, unknown> {
+  const a = before ? toWire(m, before) : {};
+  const b = toWire(m, after);
+  const out: Record<string, unknown> = { version: after.version };
+  for (const key of [...m.fields.keys(), 'owner_id']) {
+    if (!(key in b)) continue;
+    const from = (a as Wire)[key] ?? null;
+    const to = b[key] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to) && !(before === null && isEmpty(to))) out[key] = { from, to };
+  }
+  return out;
+}
+
+function orderFormulas(formulas: Field[]): Field[] {
+  const keys = new Set(formulas.map((f) => f.key));
+  const deps = new Map(formulas.map((f) => [f.key, new Set(JSON.stringify(f.expression).match(/"var":\s*"([a-z0-9_]+)"/g)?.map((s) => s.replace(/.*"([a-z0-9_]+)"$/, '$1')).filter((k) => keys.has(k)) ?? [])]));
+  const done: Field[] = [];
+  const seen = new Set<string>();
+  const visit = (f: Field, stack: Set<string>) => {
+    if (seen.has(f.key) || stack.has(f.key)) return;
+    stack.add(f.key);
+    for (const d of deps.get(f.key) ?? []) visit(formulas.find((x) => x.key === d)!, stack);
+    seen.add(f.key);
+    done.push(f);
+  };
+  for (const f of formulas) visit(f, new Set());
+  return done;
+}
+
+async function guardUnique<T>(m: EntityModel, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string };
+    if (e.code === '23505') {
+      const field = [...m.fields.keys()].find((k) => e.constraint?.startsWith(`${m.table}_${k}_`)) ?? 'unknown';
+      throw new AppError('CRM_ERR_DUPLICATE', { name: field }, [{ pointer: `/${field}`, code: 'RECORD_DUPLICATE_VALUE', params: { field } }]);
+    }
+    throw err;
+  }
+}
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+function cursorValue(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : v ?? null;
+}
+
+function zonedParts(d: Date, timeZone: string) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d).map((x) => [x.type, x.value]));
+  return { y: String(p.year), m: String(p.month), d: String(p.day) };
+}
+
