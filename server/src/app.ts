@@ -6,6 +6,8 @@ import { healthRoutes } from './health/routes.js';
 import { systemClock, type Clock } from './infra/clock.js';
 import type { Database } from './infra/db.js';
 import { MetadataCache } from './metadata/cache.js';
+import { ChangeFeed } from './infra/change-feed.js';
+import { AccessCache } from './workspaces/access-cache.js';
 import { metadataRoutes } from './metadata/routes.js';
 import { MetadataService } from './metadata/service.js';
 import { recordRoutes } from './records/routes.js';
@@ -28,19 +30,22 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
-  const metadataCache = new MetadataCache(opts.database.connectionString, (m) => app.log.warn(m));
-  await metadataCache.start();
-  app.decorate('services', { database: opts.database, clock: opts.clock ?? systemClock, metadataCache });
+  const clock = opts.clock ?? systemClock;
+  const feed = new ChangeFeed(opts.database.connectionString, (m) => app.log.warn(m));
+  const metadataCache = new MetadataCache(feed);
+  const accessCache = new AccessCache(feed, clock);
+  await feed.start();
+  app.decorate('services', { database: opts.database, clock, metadataCache, accessCache });
   app.decorateRequest('workspace', null);
   app.addHook('onClose', async () => {
-    await metadataCache.close();
+    await feed.close();
   });
   await app.register(errorsPlugin);
   await app.register(authPlugin);
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(workspaceRoutes);
-  const metadata = new MetadataService(opts.database.db, metadataCache, opts.clock ?? systemClock);
+  const metadata = new MetadataService(opts.database.db, metadataCache, clock);
   await app.register(metadataRoutes, { metadata });
   await app.register(recordRoutes, { metadata });
   return app;

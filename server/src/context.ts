@@ -2,6 +2,7 @@ import type { Database } from './infra/db.js';
 import type { Clock } from './infra/clock.js';
 import type { SessionUser } from './auth/sessions.js';
 import type { MetadataCache } from './metadata/cache.js';
+import type { AccessCache } from './workspaces/access-cache.js';
 
 export interface WorkspaceContext {
   id: string;
@@ -9,6 +10,11 @@ export interface WorkspaceContext {
   schemaName: string;
   settings: WorkspaceSettings;
   role: SystemRole;
+  /** Entity roles (role document keys) of the caller. */
+  roleKeys: string[];
+  /** Users of the caller's teams; and of those teams with all their sub-teams. */
+  teamUsers: string[];
+  teamTreeUsers: string[];
 }
 
 export type SystemRole = 'owner' | 'admin' | 'designer' | 'member';
@@ -32,6 +38,7 @@ export interface Services {
   database: Database;
   clock: Clock;
   metadataCache: MetadataCache;
+  accessCache: AccessCache;
 }
 
 declare module 'fastify' {

@@ -41,7 +41,7 @@ export async function authRoutes(app: FastifyInstance) {
   });
 
   app.get('/api/auth/me', async (request) => {
-    const user = requireUser(request);
+    const user = await requireUser(request);
     const workspaces = await database.db
       .selectFrom('crm.workspace_members as m')
       .innerJoin('crm.workspaces as w', 'w.id', 'm.workspace_id')

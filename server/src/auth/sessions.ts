@@ -12,7 +12,7 @@ export interface SessionUser {
   locale: string;
 }
 
-const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+export const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Sessions live in PostgreSQL; only a hash of the token is stored, so a leaked table grants nothing. */
 export async function createSession(db: Kysely<any>, clock: Clock, userId: string, meta: { ip?: string; userAgent?: string }) {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { SystemRole, WorkspaceContext } from '../context.js';
 import type { EntityModel, RoleModel, Scope, WorkspaceModel } from './model.js';
 
@@ -19,30 +19,14 @@ export interface Access {
 
 const RANK: Record<Scope, number> = { none: 0, own: 1, team: 2, teamTree: 3, all: 4 };
 
-export async function resolveAccess(db: Kysely<any>, ws: WorkspaceContext, userId: string, model: WorkspaceModel): Promise<Access> {
-  const [roleRows, teamRows] = await Promise.all([
-    db.selectFrom('crm.member_roles').select('role_key').where('workspace_id', '=', ws.id).where('user_id', '=', userId).execute(),
-    sql<{ team_users: string[] | null; tree_users: string[] | null }>`
-      with recursive mine as (
-        select t.id from crm.teams t join crm.team_members m on m.team_id = t.id
-        where t.workspace_id = ${ws.id} and m.user_id = ${userId}
-      ), tree as (
-        select id from mine
-        union
-        select c.id from crm.teams c join tree on c.parent_id = tree.id where c.workspace_id = ${ws.id}
-      )
-      select
-        (select array_agg(distinct user_id) from crm.team_members where team_id in (select id from mine)) as team_users,
-        (select array_agg(distinct user_id) from crm.team_members where team_id in (select id from tree)) as tree_users`.execute(db),
-  ]);
-  const roles = roleRows.map((r) => model.roles.get(r.role_key)).filter((r): r is RoleModel => !!r);
-  const t = teamRows.rows[0];
+/** Record access of a caller, from what `resolveWorkspace` loaded with the request (no extra query). */
+export function resolveAccess(ws: WorkspaceContext, userId: string, model: WorkspaceModel): Access {
   return {
     userId,
     systemRole: ws.role,
-    roles,
-    teamUsers: t?.team_users ?? [userId],
-    teamTreeUsers: t?.tree_users ?? [userId],
+    roles: ws.roleKeys.map((k) => model.roles.get(k)).filter((r): r is RoleModel => !!r),
+    teamUsers: ws.teamUsers,
+    teamTreeUsers: ws.teamTreeUsers,
   };
 }
 

@@ -28,3 +28,7 @@ export function registerWriteHook(hook: WriteHook): () => void {
 export async function runHooks(event: WriteEvent): Promise<void> {
   for (const h of hooks) await h(event);
 }
+
+export function hasHooks(): boolean {
+  return hooks.length > 0;
+}

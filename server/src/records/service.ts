@@ -11,7 +11,7 @@ import { accessPredicate, canAssignOwner, canCreate, resolveAccess, scopeOf, typ
 import { checkRecord } from './checks.js';
 import { workspaceModel, type EntityModel, type WorkspaceModel } from './model.js';
 import { checkKeys, checkValues, isEmpty, selectColumns, toColumns, toWire, type Wire } from './values.js';
-import { runHooks, type WriteEvent } from './hooks.js';
+import { hasHooks, runHooks, type WriteEvent } from './hooks.js';
 
 export interface Caller {
   ws: WorkspaceContext;
@@ -55,7 +55,7 @@ export class RecordsService {
 
   private async ctx(caller: Caller): Promise<Ctx> {
     const model = workspaceModel(await this.published(caller.ws));
-    return { caller, model, access: await resolveAccess(this.db, caller.ws, caller.userId, model) };
+    return { caller, model, access: resolveAccess(caller.ws, caller.userId, model) };
   }
 
   private entity(ctx: Ctx, key: string): EntityModel {
@@ -216,6 +216,9 @@ export class RecordsService {
     if (!canCreate(ctx.access, m.entity.key)) throw new AppError('CRM_ERR_FORBIDDEN');
     const prepared = this.prepareCreate(ctx, m, body, '');
     if (prepared.details.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: prepared.details.length }, prepared.details);
+    if (!opts.idempotencyKey && this.simpleInsert(ctx, m, prepared.values)) {
+      return { record: toWire(m, await this.insertOneStatement(ctx, m, prepared)), replayed: false };
+    }
     return this.db.transaction().execute(async (tx) => {
       if (opts.idempotencyKey) {
         const claimed = await tx.insertInto('crm.idempotency_keys')
@@ -282,6 +285,44 @@ export class RecordsService {
     return { id: uuidv7(this.clock.now().getTime()), values, after, details };
   }
 
+  /**
+   * Most creates need nothing computed after the row is written: then the row
+   * and its audit row go in ONE statement (atomic by itself), with no
+   * BEGIN/COMMIT round trips.
+   */
+  private simpleInsert(ctx: Ctx, m: EntityModel, values: Wire): boolean {
+    if (m.autonumbers.length || m.formulas.length || m.rollupTargets.length || m.pipelines.length || hasHooks()) return false;
+    if (values.owner_id !== undefined && values.owner_id !== null && values.owner_id !== ctx.caller.userId) return false;
+    return Object.keys(values).every((k) => {
+      const t = m.fields.get(k)?.type;
+      return k === 'owner_id' || (t !== 'relation' && t !== 'user');
+    });
+  }
+
+  private async insertOneStatement(ctx: Ctx, m: EntityModel, p: { id: string; values: Wire }) {
+    const now = this.clock.now();
+    const cols: Record<string, unknown> = {
+      id: p.id, created_at: now, updated_at: now, created_by: ctx.caller.userId, updated_by: ctx.caller.userId, version: 1,
+      ...toColumns(m, p.values),
+    };
+    const changes: Record<string, unknown> = { version: 1 };
+    for (const [k, v] of Object.entries(p.values)) {
+      const to = k === 'owner_id' ? v : auditValue(m.fields.get(k)!, v);
+      if (!isEmpty(to)) changes[k] = { from: null, to };
+    }
+    const names = Object.keys(cols);
+    const { rows } = await guardUnique(m, () => sql<Record<string, unknown>>`
+      with ins as (
+        insert into ${this.table(ctx, m)} (${sql.join(names.map((n) => sql.ref(n)))}) values (${sql.join(names.map((n) => sql`${cols[n]}`))})
+        returning ${this.returning(m)}
+      ), aud as (
+        insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes)
+        select ${ctx.caller.ws.id}::uuid, ${now}, ${ctx.caller.userId}::uuid, ${ctx.caller.ip ?? null}, ${m.table}, ins.id::text, 'record.create', ${JSON.stringify(changes)}::jsonb from ins
+      )
+      select * from ins`.execute(this.db));
+    return rows[0]!;
+  }
+
   private async insertPrepared(ctx: Ctx, m: EntityModel, tx: Transaction<any>, p: { id: string; values: Wire; after: Wire }) {
     await this.checkRelations(ctx, m, tx, p.values);
     const now = this.clock.now();
@@ -291,9 +332,9 @@ export class RecordsService {
     };
     for (const f of m.autonumbers) cols[f.key] = await this.nextNumber(ctx, m, f, tx);
     const names = Object.keys(cols);
-    await guardUnique(m, () => sql`insert into ${this.table(ctx, m)} (${sql.join(names.map((n) => sql.ref(n)))})
-      values (${sql.join(names.map((n) => sql`${cols[n]}`))})`.execute(tx));
-    const row = await this.afterWrite(ctx, m, tx, p.id, null);
+    const inserted = await guardUnique(m, () => sql<Record<string, unknown>>`insert into ${this.table(ctx, m)} (${sql.join(names.map((n) => sql.ref(n)))})
+      values (${sql.join(names.map((n) => sql`${cols[n]}`))}) returning ${this.returning(m)}`.execute(tx));
+    const row = await this.afterWrite(ctx, m, tx, p.id, null, inserted.rows[0]!);
     await this.audit(ctx, m, tx, p.id, 'create', diff(m, null, row));
     await runHooks({ kind: 'create', entity: m.table, recordId: p.id, before: null, after: row, tx } satisfies WriteEvent);
     return row;
@@ -319,10 +360,10 @@ export class RecordsService {
       await this.checkRelations(ctx, m, tx, Object.fromEntries([...changed].map((k) => [k, values[k]])));
       const cols = toColumns(m, values);
       const sets = Object.entries(cols).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
-      await guardUnique(m, () => sql`update ${this.table(ctx, m)} set ${sql.join([...sets,
+      const updated = await guardUnique(m, () => sql<Record<string, unknown>>`update ${this.table(ctx, m)} set ${sql.join([...sets,
         sql`updated_at = ${this.clock.now()}`, sql`updated_by = ${caller.userId}::uuid`, sql`version = version + 1`])}
-        where id = ${id}::uuid`.execute(tx));
-      const row = await this.afterWrite(ctx, m, tx, id, current);
+        where id = ${id}::uuid returning ${this.returning(m)}`.execute(tx));
+      const row = await this.afterWrite(ctx, m, tx, id, current, updated.rows[0]!);
       await this.audit(ctx, m, tx, id, 'update', diff(m, current, row));
       await runHooks({ kind: 'update', entity: m.table, recordId: id, before: current, after: row, tx });
       return toWire(m, row);
@@ -348,9 +389,9 @@ export class RecordsService {
       if (!current) throw new AppError('CRM_ERR_NOT_FOUND');
       if (!current.__can_delete) throw new AppError('CRM_ERR_FORBIDDEN');
       if (current.version !== ifMatch) throw await this.conflict(ctx, m, tx, id, ifMatch, current.version as number);
-      await guardUnique(m, () => sql`update ${this.table(ctx, m)} set deleted_at = null, version = version + 1, updated_at = ${this.clock.now()}, updated_by = ${caller.userId}::uuid
-        where id = ${id}::uuid`.execute(tx));
-      const row = await this.afterWrite(ctx, m, tx, id, current);
+      const restored = await guardUnique(m, () => sql<Record<string, unknown>>`update ${this.table(ctx, m)} set deleted_at = null, version = version + 1, updated_at = ${this.clock.now()}, updated_by = ${caller.userId}::uuid
+        where id = ${id}::uuid returning ${this.returning(m)}`.execute(tx));
+      const row = await this.afterWrite(ctx, m, tx, id, current, restored.rows[0]!);
       await this.audit(ctx, m, tx, id, 'restore', { version: row.version });
       return toWire(m, row);
     });
@@ -403,13 +444,24 @@ export class RecordsService {
     await this.refreshRollups(ctx, m, tx, null, await this.rawRow(ctx, m, tx, id));
   }
 
-  /** Computed columns after a write: formulas (in dependency order), then the parents' rollups; returns the final row. */
-  private async afterWrite(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, before: Record<string, unknown> | null) {
-    const columns = new Set([...m.fields.values()].flatMap((f) => fieldTypes[f.type as FieldType].columns(f).map((c) => c.name)));
-    for (const f of orderFormulas(m.formulas)) {
-      await sql`update ${this.table(ctx, m)} set ${sql.ref(f.key)} = ${compileFormula(f.expression, columns)} where id = ${id}::uuid`.execute(tx);
+  private returning(m: EntityModel) {
+    return sql.join(selectColumns(m).map((c) => sql.ref(c)));
+  }
+
+  /**
+   * Computed columns after a write: formulas (in dependency order, computed by
+   * PostgreSQL so money stays exact), then the parents' rollups. Returns the
+   * final row; `written` (the RETURNING row) is it when there are no formulas.
+   */
+  private async afterWrite(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, before: Record<string, unknown> | null, written: Record<string, unknown>) {
+    let row = written;
+    if (m.formulas.length) {
+      const columns = new Set([...m.fields.values()].flatMap((f) => fieldTypes[f.type as FieldType].columns(f).map((c) => c.name)));
+      for (const f of orderFormulas(m.formulas)) {
+        await sql`update ${this.table(ctx, m)} set ${sql.ref(f.key)} = ${compileFormula(f.expression, columns)} where id = ${id}::uuid`.execute(tx);
+      }
+      row = await this.rawRow(ctx, m, tx, id);
     }
-    const row = await this.rawRow(ctx, m, tx, id);
     await this.refreshRollups(ctx, m, tx, before, row);
     return row;
   }
@@ -506,6 +558,19 @@ function diff(m: EntityModel, before: Record<string, unknown> | null, after: Rec
     if (JSON.stringify(from) !== JSON.stringify(to) && !(before === null && isEmpty(to))) out[key] = { from, to };
   }
   return out;
+}
+
+/** A written value as the wire shows it once stored: decimals carry their scale, datetimes are normalised. */
+function auditValue(f: Field, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if ((f.type === 'decimal' || f.type === 'currency' || f.type === 'percent') && typeof v === 'string') {
+    const scale = typeof f.scale === 'number' ? f.scale : f.type === 'decimal' ? 4 : 2;
+    const [i = '0', frac = ''] = v.split('.');
+    return scale > 0 ? `${i}.${frac.padEnd(scale, '0')}` : i;
+  }
+  if (f.type === 'datetime' && typeof v === 'string') return new Date(v).toISOString();
+  if (f.type === 'address') return { province: null, city: null, district: null, detail: null, ...(v as object) };
+  return v;
 }
 
 function orderFormulas(formulas: Field[]): Field[] {

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireUser } from '../auth/plugin.js';
+import { requireUser, sessionToken, setUser } from '../auth/plugin.js';
+import { digest } from '../auth/sessions.js';
 import { AppError } from '../errors/app-error.js';
 import type { SystemRole, WorkspaceContext } from '../context.js';
-import { createWorkspace, resolveWorkspace } from './service.js';
+import { createWorkspace, resolveSessionWorkspace } from './service.js';
 
 const createBody = {
   type: 'object',
@@ -13,7 +14,7 @@ const createBody = {
 
 export async function workspaceRoutes(app: FastifyInstance) {
   app.post<{ Body: { slug: string; name: string } }>('/api/workspaces', { schema: { body: createBody } }, async (request, reply) => {
-    const user = requireUser(request);
+    const user = await requireUser(request);
     const ws = await createWorkspace(app.services.database.db, { ...request.body, ownerId: user.id }, { ip: request.ip });
     return reply.status(201).send({ data: { slug: ws.slug, name: ws.name, settings: ws.settings } });
   });
@@ -21,10 +22,15 @@ export async function workspaceRoutes(app: FastifyInstance) {
 
 /** preHandler for every `/api/w/:ws/...` route: signed in, and an active member, or 404. */
 export async function loadWorkspace(this: FastifyInstance, request: FastifyRequest<{ Params: { ws: string } }>) {
-  const user = requireUser(request);
-  const ws = await resolveWorkspace(this.services.database.db, request.params.ws, user.id);
-  if (!ws) throw new AppError('CRM_ERR_NOT_FOUND');
-  request.workspace = ws;
+  const token = sessionToken(request);
+  if (!token) throw new AppError('CRM_ERR_UNAUTHENTICATED');
+  const { database, clock, accessCache } = this.services;
+  const hash = digest(token);
+  const found = await accessCache.get(hash, request.params.ws, () => resolveSessionWorkspace(database.db, hash, clock.now(), request.params.ws));
+  setUser(request, found?.user ?? null);
+  if (!found) throw new AppError('CRM_ERR_UNAUTHENTICATED');
+  if (!found.workspace) throw new AppError('CRM_ERR_NOT_FOUND');
+  request.workspace = found.workspace;
 }
 
 export function requireRole(request: FastifyRequest, roles: readonly SystemRole[]): WorkspaceContext {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { AppError } from '../errors/app-error.js';
 import { uuidv7 } from '../infra/ids.js';
 import { DEFAULT_SETTINGS, type SystemRole, type WorkspaceContext, type WorkspaceSettings } from '../context.js';
@@ -30,17 +30,62 @@ export async function addMember(db: Kysely<any>, workspaceId: string, userId: st
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doUpdateSet({ system_role: role, status: 'active' })).execute();
 }
 
-/** The workspace of a slug as seen by a user; undefined when it does not exist or the user is not an active member (both 404). */
+type WorkspaceRow = {
+  id: string; slug: string; schema_name: string; settings: Partial<WorkspaceSettings>; system_role: SystemRole;
+  role_keys: string[] | null; team_users: string[] | null; tree_users: string[] | null;
+};
+
+/**
+ * The workspace of a slug as seen by the user `userRef` names, with what record
+ * permissions need: entity roles and the users of the caller's teams (with and
+ * without sub-teams). One statement, so a request pays one round trip for it.
+ */
+function workspaceQuery(slug: string, userRef: RawBuilder<unknown>) {
+  return sql`
+    select w.id, w.slug, w.schema_name, w.settings, m.system_role,
+      (select array_agg(role_key) from crm.member_roles r where r.workspace_id = w.id and r.user_id = ${userRef}) as role_keys,
+      (select array_agg(distinct tm.user_id) from crm.team_members tm where tm.team_id in (
+        select t.id from crm.teams t join crm.team_members me on me.team_id = t.id where t.workspace_id = w.id and me.user_id = ${userRef})) as team_users,
+      (with recursive tree as (
+         select t.id from crm.teams t join crm.team_members me on me.team_id = t.id where t.workspace_id = w.id and me.user_id = ${userRef}
+         union
+         select c.id from crm.teams c join tree on c.parent_id = tree.id
+       ) select array_agg(distinct tm.user_id) from crm.team_members tm where tm.team_id in (select id from tree)) as tree_users
+    from crm.workspaces w join crm.workspace_members m on m.workspace_id = w.id
+    where w.slug = ${slug} and m.user_id = ${userRef} and m.status = 'active'`;
+}
+
+function toContext(row: WorkspaceRow, userId: string): WorkspaceContext {
+  return {
+    id: row.id,
+    slug: row.slug,
+    schemaName: row.schema_name,
+    settings: { ...DEFAULT_SETTINGS, ...row.settings },
+    role: row.system_role,
+    roleKeys: row.role_keys ?? [],
+    teamUsers: row.team_users ?? [userId],
+    teamTreeUsers: row.tree_users ?? [userId],
+  };
+}
+
+/** The workspace of a slug for a user; undefined when it does not exist or the user is not an active member (both 404). */
 export async function resolveWorkspace(db: Kysely<any>, slug: string, userId: string): Promise<WorkspaceContext | undefined> {
   if (!SLUG.test(slug)) return undefined;
-  const row = await db
-    .selectFrom('crm.workspaces as w')
-    .innerJoin('crm.workspace_members as m', 'm.workspace_id', 'w.id')
-    .select(['w.id', 'w.slug', 'w.schema_name', 'w.settings', 'm.system_role'])
-    .where('w.slug', '=', slug)
-    .where('m.user_id', '=', userId)
-    .where('m.status', '=', 'active')
-    .executeTakeFirst();
+  const { rows } = await sql<WorkspaceRow>`${workspaceQuery(slug, sql`${userId}::uuid`)}`.execute(db);
+  return rows[0] ? toContext(rows[0], userId) : undefined;
+}
+
+/** Session and workspace together: the first thing every `/api/w/:ws` request needs, in one round trip. */
+export async function resolveSessionWorkspace(db: Kysely<any>, tokenHash: string, now: Date, slug: string) {
+  const slugOk = SLUG.test(slug);
+  const { rows } = await sql<{ user_id: string; email: string; name: string; locale: string; expires_at: Date } & Partial<WorkspaceRow>>`
+    with s as (
+      select u.id as user_id, u.email, u.name, u.locale, s.expires_at from crm.sessions s join crm.users u on u.id = s.user_id
+      where s.id_hash = ${tokenHash} and s.expires_at > ${now} and u.status = 'active'
+    )
+    select s.*, w.* from s left join lateral (${workspaceQuery(slugOk ? slug : '', sql`s.user_id`)}) w on true`.execute(db);
+  const row = rows[0];
   if (!row) return undefined;
-  return { id: row.id, slug: row.slug, schemaName: row.schema_name, settings: { ...DEFAULT_SETTINGS, ...row.settings }, role: row.system_role };
+  const user = { id: row.user_id, email: row.email, name: row.name, locale: row.locale };
+  return { user, workspace: row.id ? toContext(row as WorkspaceRow, user.id) : undefined, expiresAt: row.expires_at };
 }
