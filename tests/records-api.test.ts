@@ -294,3 +294,29 @@ describe('records API', () => {
     return (await q(`select schema_name from crm.workspaces where slug = $1`, [t.slug]))[0].schema_name as string;
   }
 });
+
+describe('records API: wire format and audit', () => {
+  let t: TestApp;
+  let w: SalesWorld;
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await setUpSales(t);
+  });
+  afterAll(async () => { await t.close(); });
+
+  it('answers and audits in wire format on every create path', async () => {
+    const body = { name: '格式测试', budget: '120000', address: { province: '浙江省', city: '杭州市' } };
+    const single = await t.app.inject({ method: 'POST', url: `/api/w/${t.slug}/records/accounts`, payload: body, headers: { cookie: w.repA.cookie } });
+    const keyed = await t.app.inject({ method: 'POST', url: `/api/w/${t.slug}/records/accounts`, payload: body, headers: { cookie: w.repA.cookie, 'idempotency-key': 'fmt-1' } });
+    const batch = await t.app.inject({ method: 'POST', url: `/api/w/${t.slug}/records/accounts/batch`, payload: { records: [body] }, headers: { cookie: w.repA.cookie } });
+    const created = [single.json().data, keyed.json().data, batch.json().data[0]];
+    for (const r of created) {
+      expect(r).toMatchObject({ budget: '120000.00', address: { province: '浙江省', city: '杭州市', district: null, detail: null }, version: 1, owner_id: w.repA.id });
+      expect(r.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(r.address_city).toBeUndefined();
+      const audit = (await t.database.pool.query(`select changes from crm.audit_log where record_id = $1`, [r.id])).rows[0].changes;
+      expect(audit).toEqual({ version: 1, name: { from: null, to: '格式测试' }, budget: { from: null, to: '120000.00' },
+        address: { from: null, to: { province: '浙江省', city: '杭州市', district: null, detail: null } }, owner_id: { from: null, to: w.repA.id } });
+    }
+  });
+});

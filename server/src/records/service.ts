@@ -233,7 +233,7 @@ export class RecordsService {
           return { record: toWire(m, row), replayed: true };
         }
       }
-      const record = await this.insertPrepared(ctx, m, tx, prepared);
+      const record = toWire(m, await this.insertPrepared(ctx, m, tx, prepared));
       return { record, replayed: false };
     });
   }
@@ -259,9 +259,13 @@ export class RecordsService {
       }
     });
     if (details.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: details.length }, details);
+    const ready = prepared as NonNullable<(typeof prepared)[number]>[];
+    if (ready.every((p) => this.simpleInsert(ctx, m, p.values))) {
+      return (await this.insertManyOneStatement(ctx, m, ready)).map((row) => toWire(m, row));
+    }
     return this.db.transaction().execute(async (tx) => {
       const out: Wire[] = [];
-      for (const p of prepared) out.push(await this.insertPrepared(ctx, m, tx, p!));
+      for (const p of ready) out.push(toWire(m, await this.insertPrepared(ctx, m, tx, p)));
       return out;
     });
   }
@@ -300,27 +304,39 @@ export class RecordsService {
   }
 
   private async insertOneStatement(ctx: Ctx, m: EntityModel, p: { id: string; values: Wire }) {
+    return (await this.insertManyOneStatement(ctx, m, [p]))[0]!;
+  }
+
+  /** Rows and their audit rows in one INSERT ... RETURNING statement (all or nothing by itself). */
+  private async insertManyOneStatement(ctx: Ctx, m: EntityModel, batch: { id: string; values: Wire }[]) {
     const now = this.clock.now();
-    const cols: Record<string, unknown> = {
+    const rows = batch.map((p) => ({
       id: p.id, created_at: now, updated_at: now, created_by: ctx.caller.userId, updated_by: ctx.caller.userId, version: 1,
       ...toColumns(m, p.values),
-    };
-    const changes: Record<string, unknown> = { version: 1 };
-    for (const [k, v] of Object.entries(p.values)) {
-      const to = k === 'owner_id' ? v : auditValue(m.fields.get(k)!, v);
-      if (!isEmpty(to)) changes[k] = { from: null, to };
-    }
-    const names = Object.keys(cols);
-    const { rows } = await guardUnique(m, () => sql<Record<string, unknown>>`
+    }));
+    const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    const changes = batch.map((p) => {
+      const c: Record<string, unknown> = { version: 1 };
+      for (const [k, v] of Object.entries(p.values)) {
+        const to = k === 'owner_id' ? v : auditValue(m.fields.get(k)!, v);
+        if (!isEmpty(to)) c[k] = { from: null, to };
+      }
+      return c;
+    });
+    const values = rows.map((r) => sql`(${sql.join(names.map((n) => sql`${(r as Record<string, unknown>)[n] ?? null}`))})`);
+    const audit = batch.map((p, i) => sql`(${p.id}::text, ${JSON.stringify(changes[i])}::jsonb)`);
+    const { rows: out } = await guardUnique(m, () => sql<Record<string, unknown>>`
       with ins as (
-        insert into ${this.table(ctx, m)} (${sql.join(names.map((n) => sql.ref(n)))}) values (${sql.join(names.map((n) => sql`${cols[n]}`))})
+        insert into ${this.table(ctx, m)} (${sql.join(names.map((n) => sql.ref(n)))}) values ${sql.join(values)}
         returning ${this.returning(m)}
       ), aud as (
         insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes)
-        select ${ctx.caller.ws.id}::uuid, ${now}, ${ctx.caller.userId}::uuid, ${ctx.caller.ip ?? null}, ${m.table}, ins.id::text, 'record.create', ${JSON.stringify(changes)}::jsonb from ins
+        select ${ctx.caller.ws.id}::uuid, ${now}, ${ctx.caller.userId}::uuid, ${ctx.caller.ip ?? null}, ${m.table}, a.id, 'record.create', a.changes
+        from (values ${sql.join(audit)}) as a(id, changes)
       )
       select * from ins`.execute(this.db));
-    return rows[0]!;
+    const byId = new Map(out.map((r) => [r.id as string, r]));
+    return batch.map((p) => byId.get(p.id)!);
   }
 
   private async insertPrepared(ctx: Ctx, m: EntityModel, tx: Transaction<any>, p: { id: string; values: Wire; after: Wire }) {
@@ -360,6 +376,21 @@ export class RecordsService {
       await this.checkRelations(ctx, m, tx, Object.fromEntries([...changed].map((k) => [k, values[k]])));
       const cols = toColumns(m, values);
       const sets = Object.entries(cols).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+      if (!m.formulas.length && !m.rollupTargets.length && !hasHooks() && !m.pipelines.some((p) => changed.has(p.field))) {
+        // Nothing to compute after the write: the row and its audit row in one statement.
+        const audit: Record<string, unknown> = { version: (current.version as number) + 1 };
+        for (const k of changed) audit[k] = { from: before[k] ?? null, to: k === 'owner_id' ? values[k] : auditValue(m.fields.get(k)!, values[k]) };
+        const { rows } = await guardUnique(m, () => sql<Record<string, unknown>>`
+          with upd as (
+            update ${this.table(ctx, m)} set ${sql.join([...sets, sql`updated_at = ${this.clock.now()}`, sql`updated_by = ${caller.userId}::uuid`, sql`version = version + 1`])}
+            where id = ${id}::uuid returning ${this.returning(m)}
+          ), aud as (
+            insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes)
+            select ${caller.ws.id}::uuid, ${this.clock.now()}, ${caller.userId}::uuid, ${caller.ip ?? null}, ${m.table}, upd.id::text, 'record.update', ${JSON.stringify(audit)}::jsonb from upd
+          )
+          select * from upd`.execute(tx));
+        return toWire(m, rows[0]!);
+      }
       const updated = await guardUnique(m, () => sql<Record<string, unknown>>`update ${this.table(ctx, m)} set ${sql.join([...sets,
         sql`updated_at = ${this.clock.now()}`, sql`updated_by = ${caller.userId}::uuid`, sql`version = version + 1`])}
         where id = ${id}::uuid returning ${this.returning(m)}`.execute(tx));
