@@ -11,11 +11,18 @@ import { AccessCache } from './workspaces/access-cache.js';
 import { metadataRoutes } from './metadata/routes.js';
 import { MetadataService } from './metadata/service.js';
 import { recordRoutes } from './records/routes.js';
+import { fileRoutes } from './files/routes.js';
+import { LocalFileStore, type FileStore } from './files/store.js';
+import { resolve } from 'node:path';
 import { workspaceRoutes } from './workspaces/routes.js';
 import './context.js';
 
 export interface BuildOptions {
   database: Database;
+  /** Where uploaded files go (default: ./data/files). */
+  fileStore?: FileStore;
+  /** Largest upload in bytes (413 above it). */
+  maxFileBytes?: number;
   clock?: Clock;
   logger?: boolean;
   /** Maximum request body in bytes (413 above it). */
@@ -48,5 +55,6 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   const metadata = new MetadataService(opts.database.db, metadataCache, clock);
   await app.register(metadataRoutes, { metadata });
   await app.register(recordRoutes, { metadata });
+  await app.register(fileRoutes, { metadata, store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });
   return app;
 }

@@ -8,3 +8,4 @@ export { detailMessages } from './errors/details.js';
 export { AppError } from './errors/app-error.js';
 export { createUser } from './users/service.js';
 export { createWorkspace, addMember } from './workspaces/service.js';
+export { LocalFileStore, type FileStore } from './files/store.js';

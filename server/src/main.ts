@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { LocalFileStore } from './files/store.js';
 import pg from 'pg';
 import { migrateToLatest } from '@crm/migrations';
 import { build } from './app.js';
@@ -16,8 +17,8 @@ async function main() {
   const started = Date.now();
   let cluster: EmbeddedCluster | undefined;
   let url = process.env.DATABASE_URL;
+  const dir = resolve(process.env.CRM_DATA_DIR ?? 'data');
   if (!url) {
-    const dir = resolve(process.env.CRM_DATA_DIR ?? 'data');
     cluster = await openEmbeddedCluster({ dir, log: process.env.CRM_PG_LOG ? (l) => console.log(`[pg] ${l}`) : undefined });
     await cluster.start();
     const admin = new pg.Client({ connectionString: cluster.connectionString('postgres') });
@@ -33,7 +34,7 @@ async function main() {
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
   await ensureFirstAdmin(database.db);
 
-  const app = await build({ database, logger: process.env.CRM_LOG === '1' });
+  const app = await build({ database, logger: process.env.CRM_LOG === '1', fileStore: new LocalFileStore(join(dir, 'files')) });
   const host = process.env.HOST ?? '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000);
   await app.listen({ host, port });

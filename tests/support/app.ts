@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { build, createUser, createWorkspace, openDatabase, type Database } from '@crm/server';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, createUser, createWorkspace, LocalFileStore, openDatabase, type Database } from '@crm/server';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export interface TestApp {
@@ -17,7 +20,8 @@ export interface TestApp {
 export async function startTestApp(): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const database = openDatabase(testDb.connectionString, { max: 10 });
-  const app = await build({ database });
+  const filesDir = mkdtempSync(join(tmpdir(), 'crm-files-'));
+  const app = await build({ database, fileStore: new LocalFileStore(filesDir), maxFileBytes: 2 * 1024 * 1024 });
   const owner = await createUser(database.db, { email: 'owner@example.com', name: '王经理', password: 'owner-password-1' });
   const slug = 'acme';
   await createWorkspace(database.db, { slug, name: 'Acme 贸易', ownerId: owner.id }, {});
@@ -39,6 +43,7 @@ export async function startTestApp(): Promise<TestApp> {
       await app.close();
       await database.close();
       await testDb.destroy();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

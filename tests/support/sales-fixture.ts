@@ -18,6 +18,7 @@ export const salesDocuments = () => [
       { id: 'fld_acc_email', key: 'email', type: 'email', label: L('邮箱', 'Email') },
       { id: 'fld_acc_budget', key: 'budget', type: 'currency', label: L('预算', 'Budget') },
       { id: 'fld_acc_addr', key: 'address', type: 'address', label: L('地址', 'Address') },
+      { id: 'fld_acc_files', key: 'attachments', type: 'file', label: L('附件', 'Attachments') },
     ],
     rules: [],
   } },

@@ -53,6 +53,11 @@ export const catalogue = {
     en: 'Another publish is in progress; plan again in a moment',
   },
   CRM_ERR_PAYLOAD_TOO_LARGE: { status: 413, 'zh-CN': '请求内容过大', en: 'Request body is too large' },
+  CRM_ERR_UNSUPPORTED_FILE: {
+    status: 415,
+    'zh-CN': '不支持的文件类型（只接受图片、PDF、Office 文档、CSV 和文本文件）',
+    en: 'Unsupported file type (images, PDF, Office documents, CSV and text only)',
+  },
   CRM_ERR_INVALID_DOCUMENT: {
     status: 422,
     'zh-CN': '元数据文档有 {count} 处错误',

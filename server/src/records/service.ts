@@ -299,7 +299,7 @@ export class RecordsService {
     if (values.owner_id !== undefined && values.owner_id !== null && values.owner_id !== ctx.caller.userId) return false;
     return Object.keys(values).every((k) => {
       const t = m.fields.get(k)?.type;
-      return k === 'owner_id' || (t !== 'relation' && t !== 'user');
+      return k === 'owner_id' || (t !== 'relation' && t !== 'user' && t !== 'file');
     });
   }
 
@@ -373,7 +373,9 @@ export class RecordsService {
       const after: Wire = { ...before, ...values };
       const problems = checkRecord(m, before, after, changed, this.evalCtx(ctx));
       if (problems.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: problems.length }, problems);
-      await this.checkRelations(ctx, m, tx, Object.fromEntries([...changed].map((k) => [k, values[k]])));
+      const checked = Object.fromEntries([...changed].map((k) => [k, values[k]]));
+      await this.checkRelations(ctx, m, tx, checked);
+      Object.assign(values, checked);
       const cols = toColumns(m, values);
       const sets = Object.entries(cols).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
       if (!m.formulas.length && !m.rollupTargets.length && !hasHooks() && !m.pipelines.some((p) => changed.has(p.field))) {
@@ -532,6 +534,16 @@ export class RecordsService {
         if (!ok) details.push({ pointer: `/${key}`, code: 'RECORD_RELATION_NOT_FOUND', params: { field: key } });
       }
     }
+    for (const [key, v] of Object.entries(values)) {
+      const f = m.fields.get(key);
+      if (f?.type !== 'file' || !Array.isArray(v)) continue;
+      // File references must be files of this workspace; name, size and type come from what was stored, not the client.
+      const ids = (v as { id: string }[]).map((x) => x.id);
+      const stored = ids.length ? await tx.selectFrom('crm.files').select(['id', 'name', 'size', 'mime']).where('workspace_id', '=', ctx.caller.ws.id).where('id', 'in', ids).execute() : [];
+      const byId = new Map(stored.map((r) => [r.id as string, { id: r.id, name: r.name, size: Number(r.size), mime: r.mime }]));
+      if (ids.some((id) => !byId.has(id))) details.push({ pointer: `/${key}`, code: 'RECORD_RELATION_NOT_FOUND', params: { field: key } });
+      else values[key] = ids.map((id) => byId.get(id));
+    }
     if (typeof values.owner_id === 'string') {
       const ok = await tx.selectFrom('crm.workspace_members').select('user_id').where('workspace_id', '=', ctx.caller.ws.id).where('user_id', '=', values.owner_id).where('status', '=', 'active').executeTakeFirst();
       if (!ok) details.push({ pointer: '/owner_id', code: 'RECORD_RELATION_NOT_FOUND', params: { field: 'owner_id' } });
@@ -566,6 +578,21 @@ export class RecordsService {
         from_value: (c.from as string | null) ?? null, to_value: (c.to as string | null) ?? null, at: this.clock.now(), by_user: ctx.caller.userId,
       }).execute();
     }
+  }
+
+  /** A stored file is visible to whoever uploaded it and to whoever can read a record that holds it. */
+  async fileVisible(caller: Caller, fileId: string, uploadedBy: string | null): Promise<boolean> {
+    if (uploadedBy === caller.userId) return true;
+    const ctx = await this.ctx(caller);
+    for (const m of ctx.model.entities.values()) {
+      for (const f of m.fields.values()) {
+        if (f.type !== 'file') continue;
+        const { rows } = await sql`select 1 from ${this.table(ctx, m)} where ${sql.ref(f.key)} @> ${JSON.stringify([{ id: fileId }])}::jsonb
+          and deleted_at is null and ${this.pred(ctx, m, 'read')} limit 1`.execute(this.db);
+        if (rows.length) return true;
+      }
+    }
+    return false;
   }
 
   async access(caller: Caller) {
