@@ -3,6 +3,7 @@ import * as core0001 from './2026-11-23-0001-core-system-tables.js';
 import * as metadata0001 from './2026-11-23-0002-metadata-revisions.js';
 import * as records0001 from './2026-11-23-0003-records-system-tables.js';
 import * as access0001 from './2026-11-23-0004-access-change-notify.js';
+import * as auth0001 from './2026-11-23-0005-auth-token-notify.js';
 
 /**
  * System-table migrations, one timestamped file per change, prefixed with the
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0002-metadata-revisions': metadata0001,
   '2026-11-23-0003-records-system-tables': records0001,
   '2026-11-23-0004-access-change-notify': access0001,
+  '2026-11-23-0005-auth-token-notify': auth0001,
 };
 
 export const SYSTEM_SCHEMA = 'crm';

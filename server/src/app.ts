@@ -11,6 +11,7 @@ import { AccessCache } from './workspaces/access-cache.js';
 import { metadataRoutes } from './metadata/routes.js';
 import { MetadataService } from './metadata/service.js';
 import { recordRoutes } from './records/routes.js';
+import { adminRoutes } from './admin/routes.js';
 import { fileRoutes } from './files/routes.js';
 import { LocalFileStore, type FileStore } from './files/store.js';
 import { resolve } from 'node:path';
@@ -55,6 +56,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   const metadata = new MetadataService(opts.database.db, metadataCache, clock);
   await app.register(metadataRoutes, { metadata });
   await app.register(recordRoutes, { metadata });
+  await app.register(adminRoutes, { metadata });
   await app.register(fileRoutes, { metadata, store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });
   return app;
 }

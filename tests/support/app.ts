@@ -17,11 +17,22 @@ export interface TestApp {
 }
 
 /** A server on its own database with one owner and one workspace, driven through `inject()`. */
-export async function startTestApp(): Promise<TestApp> {
+/** A clock tests move by hand. */
+export class TestClock {
+  constructor(private t = Date.now()) {}
+  now() {
+    return new Date(this.t);
+  }
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+export async function startTestApp(opts: { clock?: TestClock } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const database = openDatabase(testDb.connectionString, { max: 10 });
   const filesDir = mkdtempSync(join(tmpdir(), 'crm-files-'));
-  const app = await build({ database, fileStore: new LocalFileStore(filesDir), maxFileBytes: 2 * 1024 * 1024 });
+  const app = await build({ database, fileStore: new LocalFileStore(filesDir), maxFileBytes: 2 * 1024 * 1024, clock: opts.clock });
   const owner = await createUser(database.db, { email: 'owner@example.com', name: '王经理', password: 'owner-password-1' });
   const slug = 'acme';
   await createWorkspace(database.db, { slug, name: 'Acme 贸易', ownerId: owner.id }, {});

@@ -32,7 +32,11 @@ export class AccessCache {
     };
     feed.on(ACCESS_CHANNEL, drop);
     feed.onReset(drop);
+    this.clear = drop;
   }
+
+  /** Drops everything now (this process); other processes follow on the NOTIFY the change fires. */
+  readonly clear: () => void;
 
   async get(tokenHash: string, slug: string, load: () => Promise<{ user: SessionUser; workspace: WorkspaceContext | undefined; expiresAt: Date } | undefined>) {
     const key = `${tokenHash}/${slug}`;

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireUser, sessionToken, setUser } from '../auth/plugin.js';
-import { digest } from '../auth/sessions.js';
+import { credentialOf, requireUser, setUser } from '../auth/plugin.js';
 import { AppError } from '../errors/app-error.js';
 import type { SystemRole, WorkspaceContext } from '../context.js';
 import { createWorkspace, resolveSessionWorkspace } from './service.js';
@@ -22,11 +21,11 @@ export async function workspaceRoutes(app: FastifyInstance) {
 
 /** preHandler for every `/api/w/:ws/...` route: signed in, and an active member, or 404. */
 export async function loadWorkspace(this: FastifyInstance, request: FastifyRequest<{ Params: { ws: string } }>) {
-  const token = sessionToken(request);
-  if (!token) throw new AppError('CRM_ERR_UNAUTHENTICATED');
+  const credential = credentialOf(request);
+  if (!credential) throw new AppError('CRM_ERR_UNAUTHENTICATED');
   const { database, clock, accessCache } = this.services;
-  const hash = digest(token);
-  const found = await accessCache.get(hash, request.params.ws, () => resolveSessionWorkspace(database.db, hash, clock.now(), request.params.ws));
+  const found = await accessCache.get(`${credential.kind}:${credential.hash}`, request.params.ws,
+    () => resolveSessionWorkspace(database.db, credential, clock.now(), request.params.ws));
   setUser(request, found?.user ?? null);
   if (!found) throw new AppError('CRM_ERR_UNAUTHENTICATED');
   if (!found.workspace) throw new AppError('CRM_ERR_NOT_FOUND');

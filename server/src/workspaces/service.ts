@@ -75,17 +75,22 @@ export async function resolveWorkspace(db: Kysely<any>, slug: string, userId: st
   return rows[0] ? toContext(rows[0], userId) : undefined;
 }
 
-/** Session and workspace together: the first thing every `/api/w/:ws` request needs, in one round trip. */
-export async function resolveSessionWorkspace(db: Kysely<any>, tokenHash: string, now: Date, slug: string) {
+export type Credential = { kind: 'session' | 'token'; hash: string };
+
+/** Session (or API token) and workspace together: the first thing every `/api/w/:ws` request needs, in one round trip. */
+export async function resolveSessionWorkspace(db: Kysely<any>, credential: Credential, now: Date, slug: string) {
   const slugOk = SLUG.test(slug);
+  const who = credential.kind === 'session'
+    ? sql`select u.id as user_id, u.email, u.name, u.locale, s.expires_at from crm.sessions s join crm.users u on u.id = s.user_id
+          where s.id_hash = ${credential.hash} and s.expires_at > ${now} and u.status = 'active'`
+    : sql`select u.id as user_id, u.email, u.name, u.locale, 'infinity'::timestamptz as expires_at from crm.api_tokens t join crm.users u on u.id = t.user_id
+          where t.token_hash = ${credential.hash} and t.revoked_at is null and u.status = 'active'`;
   const { rows } = await sql<{ user_id: string; email: string; name: string; locale: string; expires_at: Date } & Partial<WorkspaceRow>>`
-    with s as (
-      select u.id as user_id, u.email, u.name, u.locale, s.expires_at from crm.sessions s join crm.users u on u.id = s.user_id
-      where s.id_hash = ${tokenHash} and s.expires_at > ${now} and u.status = 'active'
-    )
+    with s as (${who})
     select s.*, w.* from s left join lateral (${workspaceQuery(slugOk ? slug : '', sql`s.user_id`)}) w on true`.execute(db);
   const row = rows[0];
   if (!row) return undefined;
   const user = { id: row.user_id, email: row.email, name: row.name, locale: row.locale };
-  return { user, workspace: row.id ? toContext(row as WorkspaceRow, user.id) : undefined, expiresAt: row.expires_at };
+  const expiresAt = row.expires_at instanceof Date && !Number.isNaN(row.expires_at.getTime()) ? row.expires_at : new Date(8.64e15);
+  return { user, workspace: row.id ? toContext(row as WorkspaceRow, user.id) : undefined, expiresAt };
 }
