@@ -318,5 +318,13 @@ describe('records API: wire format and audit', () => {
       expect(audit).toEqual({ version: 1, name: { from: null, to: '格式测试' }, budget: { from: null, to: '120000.00' },
         address: { from: null, to: { province: '浙江省', city: '杭州市', district: null, detail: null } }, owner_id: { from: null, to: w.repA.id } });
     }
+    const patched = await t.app.inject({ method: 'PATCH', url: `/api/w/${t.slug}/records/accounts/${created[0].id}`, headers: { cookie: w.repA.cookie, 'if-match': '"1"' },
+      payload: { budget: '99.5', name: '格式测试', address: { province: '浙江省', city: '宁波市' } } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().data).toMatchObject({ budget: '99.50', version: 2, address: { city: '宁波市' } });
+    const audit = (await t.database.pool.query(`select changes from crm.audit_log where record_id = $1 order by id desc limit 1`, [created[0].id])).rows[0].changes;
+    // Only what changed (the name was sent unchanged), in wire format.
+    expect(audit).toEqual({ version: 2, budget: { from: '120000.00', to: '99.50' },
+      address: { from: { province: '浙江省', city: '杭州市', district: null, detail: null }, to: { province: '浙江省', city: '宁波市', district: null, detail: null } } });
   });
 });
