@@ -159,6 +159,17 @@ describe('records API', () => {
       ]);
     });
 
+    it('stamps last_activity_at on the account when an activity is logged', async () => {
+      const acc = await create(w.repA, 'accounts', { name: '活动客户' });
+      expect(acc.last_activity_at).toBeNull();
+      await create(w.repA, 'activities', { subject: '电话回访', kind: 'call', account: acc.id });
+      const after = (await call(w.repA, 'GET', `/records/accounts/${acc.id}`)).json().data;
+      expect(Date.parse(after.last_activity_at)).toBeGreaterThan(Date.parse(acc.created_at) - 1);
+      expect(after.version).toBe(acc.version);
+      const sorted = (await call(w.repA, 'GET', '/records/accounts?sort=-last_activity_at&limit=1')).json().data;
+      expect(sorted[0].id).toBe(acc.id);
+    });
+
     it('refuses deactivated options on new values', async () => {
       const res = await call(w.repA, 'POST', '/records/accounts', { name: '天津客户', region: 'north' });
       expect(res.statusCode).toBe(422);
@@ -326,5 +337,36 @@ describe('records API: wire format and audit', () => {
     // Only what changed (the name was sent unchanged), in wire format.
     expect(audit).toEqual({ version: 2, budget: { from: '120000.00', to: '99.50' },
       address: { from: { province: '浙江省', city: '杭州市', district: null, detail: null }, to: { province: '浙江省', city: '宁波市', district: null, detail: null } } });
+  });
+});
+
+describe('OpenAPI', () => {
+  let t: TestApp;
+  let w: SalesWorld;
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await setUpSales(t);
+  });
+  afterAll(async () => { await t.close(); });
+
+  it('describes each readable entity from the published metadata', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/w/${t.slug}/openapi.json`, headers: { cookie: w.repA.cookie, 'accept-language': 'en' } });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([`/api/w/${t.slug}/records/accounts`, `/api/w/${t.slug}/records/opportunities/{id}`]));
+    const input = doc.components.schemas.AccountsInput;
+    expect(input.required).toEqual(['name']);
+    expect(input.properties.budget.anyOf[0]).toMatchObject({ type: 'string', pattern: expect.stringContaining('\\.') });
+    expect(input.properties.region.anyOf[0].anyOf.map((o: { const: string }) => o.const)).toEqual(['east', 'south', 'north']);
+    expect(doc.components.schemas.QuoteLines.properties.line_total.readOnly).toBe(true);
+    expect(doc.components.schemas.QuoteLinesInput.properties.line_total).toBeUndefined();
+    // A member whose roles grant nothing sees no entity.
+    const { createUser, addMember } = await import('@crm/server');
+    const u = await createUser(t.database.db, { email: 'nobody@example.com', name: '访客', password: 'nobody-pw-1' });
+    await addMember(t.database.db, w.wsId, u.id, 'member');
+    const cookie = await t.login('nobody@example.com', 'nobody-pw-1');
+    const empty = (await t.app.inject({ method: 'GET', url: `/api/w/${t.slug}/openapi.json`, headers: { cookie } })).json();
+    expect(Object.keys(empty.paths)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ const L = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 /** A compact sales workspace: accounts (with a public pool), contacts, opportunities with a pipeline, quotes with lines. */
 export const salesDocuments = () => [
   { kind: 'entity', id: 'ent_account', body: {
-    id: 'ent_account', key: 'accounts', schemaVersion: 1, label: L('客户', 'Account'), titleField: 'name', ownership: 'owned',
+    id: 'ent_account', key: 'accounts', schemaVersion: 1, label: L('客户', 'Account'), titleField: 'name', ownership: 'owned', hasActivities: true,
     fields: [
       { id: 'fld_acc_name', key: 'name', type: 'text', label: L('客户名称', 'Name'), required: true, searchable: true },
       { id: 'fld_acc_region', key: 'region', type: 'select', label: L('区域', 'Region'), indexed: true, options: [
@@ -19,6 +19,17 @@ export const salesDocuments = () => [
       { id: 'fld_acc_budget', key: 'budget', type: 'currency', label: L('预算', 'Budget') },
       { id: 'fld_acc_addr', key: 'address', type: 'address', label: L('地址', 'Address') },
       { id: 'fld_acc_files', key: 'attachments', type: 'file', label: L('附件', 'Attachments') },
+    ],
+    rules: [],
+  } },
+  { kind: 'entity', id: 'ent_activity', body: {
+    id: 'ent_activity', key: 'activities', schemaVersion: 1, label: L('活动', 'Activity'), titleField: 'subject', ownership: 'owned', isActivity: true,
+    fields: [
+      { id: 'fld_act_subject', key: 'subject', type: 'text', label: L('主题', 'Subject'), required: true },
+      { id: 'fld_act_kind', key: 'kind', type: 'select', label: L('类型', 'Kind'), options: [
+        { id: 'opt_call', key: 'call', label: L('电话', 'Call'), active: true }, { id: 'opt_visit', key: 'visit', label: L('拜访', 'Visit'), active: true },
+      ] },
+      { id: 'fld_act_account', key: 'account', type: 'relation', target: 'accounts', onDelete: 'keep', label: L('客户', 'Account') },
     ],
     rules: [],
   } },
@@ -82,12 +93,12 @@ export const salesDocuments = () => [
   } },
   { kind: 'role', id: 'rol_rep', body: {
     id: 'rol_rep', key: 'sales_rep', schemaVersion: 1, label: L('销售代表', 'Sales rep'),
-    permissions: Object.fromEntries(['accounts', 'contacts', 'opportunities', 'quotes', 'quote_lines'].map((e) => [e, { create: true, read: 'own', update: 'own', delete: 'own' }])),
+    permissions: Object.fromEntries(['accounts', 'activities', 'contacts', 'opportunities', 'quotes', 'quote_lines'].map((e) => [e, { create: true, read: 'own', update: 'own', delete: 'own' }])),
     pool: ['accounts'],
   } },
   { kind: 'role', id: 'rol_manager', body: {
     id: 'rol_manager', key: 'sales_manager', schemaVersion: 1, label: L('销售经理', 'Sales manager'),
-    permissions: Object.fromEntries(['accounts', 'contacts', 'opportunities', 'quotes', 'quote_lines'].map((e) => [e, { create: true, read: 'team', update: 'team', delete: 'team' }])),
+    permissions: Object.fromEntries(['accounts', 'activities', 'contacts', 'opportunities', 'quotes', 'quote_lines'].map((e) => [e, { create: true, read: 'team', update: 'team', delete: 'team' }])),
     pool: ['accounts'],
   } },
 ];

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
+import { pickLang } from '../errors/i18n.js';
 import { loadWorkspace } from '../workspaces/routes.js';
 import type { MetadataService } from '../metadata/service.js';
 import { RecordsService, type Caller, type ListParams } from './service.js';
@@ -64,6 +65,8 @@ export async function recordRoutes(app: FastifyInstance, opts: { metadata: Metad
     rejectUnknownParams(body);
     return service.list(caller(request), request.params.entity, listParams(body));
   });
+
+  app.get('/api/w/:ws/openapi.json', async (request) => service.openApi(caller(request), pickLang(request.headers['accept-language'])));
 
   app.get<{ Params: P }>('/api/w/:ws/recycle-bin/:entity', async (request) => {
     const q = request.query as Record<string, unknown>;

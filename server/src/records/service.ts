@@ -13,6 +13,7 @@ import { workspaceModel, type EntityModel, type WorkspaceModel } from './model.j
 import { checkKeys, checkValues, isEmpty, selectColumns, toColumns, toWire, type Wire } from './values.js';
 import { hasHooks, runHooks, type WriteEvent } from './hooks.js';
 import { changedSql, wireSql } from './wire-sql.js';
+import { openApiFor } from './openapi.js';
 
 export interface Caller {
   ws: WorkspaceContext;
@@ -296,7 +297,7 @@ export class RecordsService {
    * BEGIN/COMMIT round trips.
    */
   private simpleInsert(ctx: Ctx, m: EntityModel, values: Wire): boolean {
-    if (m.autonumbers.length || m.formulas.length || m.rollupTargets.length || m.pipelines.length || hasHooks()) return false;
+    if (m.autonumbers.length || m.formulas.length || m.rollupTargets.length || m.pipelines.length || m.entity.isActivity || hasHooks()) return false;
     if (values.owner_id !== undefined && values.owner_id !== null && values.owner_id !== ctx.caller.userId) return false;
     return Object.keys(values).every((k) => {
       const t = m.fields.get(k)?.type;
@@ -445,7 +446,7 @@ export class RecordsService {
    * nothing computed after it, no references to check, no deactivated option.
    */
   private simpleUpdate(ctx: Ctx, m: EntityModel, values: Wire): boolean {
-    if (m.entity.rules.length || m.pipelines.length || m.formulas.length || m.rollupTargets.length || hasHooks()) return false;
+    if (m.entity.rules.length || m.pipelines.length || m.formulas.length || m.rollupTargets.length || m.entity.isActivity || hasHooks()) return false;
     return Object.entries(values).every(([k, v]) => {
       if (k === 'owner_id') return false;
       const f = m.fields.get(k)!;
@@ -552,7 +553,19 @@ export class RecordsService {
       row = await this.rawRow(ctx, m, tx, id);
     }
     await this.refreshRollups(ctx, m, tx, before, row);
+    await this.touchActivity(ctx, m, tx, row);
     return row;
+  }
+
+  /** An activity written now is the latest activity of every record it links to that tracks activities. */
+  private async touchActivity(ctx: Ctx, m: EntityModel, tx: Transaction<any>, row: Record<string, unknown>) {
+    if (!m.entity.isActivity || row.deleted_at) return;
+    for (const f of m.fields.values()) {
+      const target = f.type === 'relation' ? ctx.model.entities.get(String(f.target)) : undefined;
+      if (!target?.entity.hasActivities || typeof row[f.key] !== 'string') continue;
+      await sql`update ${this.table(ctx, target)} set last_activity_at = greatest(coalesce(last_activity_at, '-infinity'::timestamptz), ${this.clock.now()})
+        where id = ${row[f.key] as string}::uuid`.execute(tx);
+    }
   }
 
   private async rawRow(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string) {
@@ -649,6 +662,11 @@ export class RecordsService {
       }
     }
     return false;
+  }
+
+  async openApi(caller: Caller, lang: 'zh-CN' | 'en') {
+    const ctx = await this.ctx(caller);
+    return openApiFor(ctx.model, caller.ws.slug, (m) => scopeOf(ctx.access, m.entity.key, 'read') !== 'none', lang);
   }
 
   async access(caller: Caller) {

@@ -53,6 +53,8 @@ export const Entity = Type.Object(
     ownership: Type.Union([Type.Literal('owned'), Type.Literal('none')]),
     parentField: Type.Optional(Key),
     hasActivities: Type.Optional(Type.Boolean()),
+    /** Records of this entity are activities (calls, visits, meetings): writing one stamps `last_activity_at` on the records it links to. */
+    isActivity: Type.Optional(Type.Boolean()),
     archived: Type.Optional(Type.Boolean()),
     fields: Type.Array(FieldBase, { minItems: 1, maxItems: 500 }),
     rules: Type.Array(EntityRule, { maxItems: 200 }),
