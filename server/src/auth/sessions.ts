@@ -42,9 +42,6 @@ export async function deleteSession(db: Kysely<any>, token: string) {
   await db.deleteFrom('crm.sessions').where('id_hash', '=', digest(token)).execute();
 }
 
-export async function purgeExpiredSessions(db: Kysely<any>, clock: Clock) {
-  await db.deleteFrom('crm.sessions').where('expires_at', '<=', clock.now()).execute();
-}
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;

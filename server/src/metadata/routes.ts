@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../errors/app-error.js';
+import { ifMatchOf } from '../http/if-match.js';
 import { pickLang } from '../errors/i18n.js';
 import { loadWorkspace, requireRole } from '../workspaces/routes.js';
 import { MetadataService } from './service.js';
@@ -7,14 +7,6 @@ import { MetadataService } from './service.js';
 const DESIGNERS = ['owner', 'admin', 'designer'] as const;
 const MEMBERS = ['owner', 'admin', 'designer', 'member'] as const;
 
-/** `If-Match: "<draftRevision>"`: required (428), a non-negative integer (400). */
-function draftRevisionFrom(request: FastifyRequest): number {
-  const raw = request.headers['if-match'];
-  if (raw === undefined) throw new AppError('CRM_ERR_PRECONDITION_REQUIRED');
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(String(raw).trim());
-  if (!m) throw new AppError('CRM_ERR_BAD_REQUEST', { reason: 'If-Match' });
-  return Number(m[1]);
-}
 
 const actorOf = (request: FastifyRequest) => ({ userId: request.user!.id, ip: request.ip });
 
@@ -35,7 +27,7 @@ export async function metadataRoutes(app: FastifyInstance, opts: { metadata: Met
 
   app.put<{ Params: { ws: string; kind: string; id: string } }>('/api/w/:ws/meta/draft/:kind/:id', async (request, reply) => {
     const ws = requireRole(request, DESIGNERS);
-    const ifMatch = draftRevisionFrom(request);
+    const ifMatch = ifMatchOf(request);
     const result = await service.saveDraft(ws, actorOf(request), request.params.kind, request.params.id, request.body, ifMatch);
     void reply.header('etag', `"${result.draftRevision}"`);
     return result;
@@ -43,7 +35,7 @@ export async function metadataRoutes(app: FastifyInstance, opts: { metadata: Met
 
   app.delete<{ Params: { ws: string; kind: string; id: string } }>('/api/w/:ws/meta/draft/:kind/:id', async (request, reply) => {
     const ws = requireRole(request, DESIGNERS);
-    const ifMatch = draftRevisionFrom(request);
+    const ifMatch = ifMatchOf(request);
     const result = await service.deleteDraft(ws, actorOf(request), request.params.kind, request.params.id, ifMatch);
     void reply.header('etag', `"${result.draftRevision}"`);
     return result;

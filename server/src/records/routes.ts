@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error.js';
+import { ifMatchOf } from '../http/if-match.js';
 import { pickLang } from '../errors/i18n.js';
 import { loadWorkspace } from '../workspaces/routes.js';
 import type { MetadataService } from '../metadata/service.js';
@@ -7,13 +8,6 @@ import { RecordsService, type Caller, type ListParams } from './service.js';
 
 type P = { ws: string; entity: string; id: string };
 
-function ifMatch(request: FastifyRequest): number {
-  const raw = request.headers['if-match'];
-  if (raw === undefined) throw new AppError('CRM_ERR_PRECONDITION_REQUIRED');
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(String(raw).trim());
-  if (!m) throw new AppError('CRM_ERR_BAD_REQUEST', { reason: 'If-Match' });
-  return Number(m[1]);
-}
 
 const caller = (request: FastifyRequest): Caller => ({ ws: request.workspace!, userId: request.user!.id, ip: request.ip });
 const list = (v: unknown) => (typeof v === 'string' && v.length ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
@@ -97,21 +91,21 @@ export async function recordRoutes(app: FastifyInstance, opts: { metadata: Metad
   });
 
   app.patch<{ Params: P }>('/api/w/:ws/records/:entity/:id', async (request, reply) => {
-    const version = ifMatch(request);
+    const version = ifMatchOf(request);
     const data = await service.update(caller(request), request.params.entity, request.params.id, request.body, version);
     withEtag(reply, data);
     return { data };
   });
 
   app.delete<{ Params: P }>('/api/w/:ws/records/:entity/:id', async (request, reply) => {
-    const version = ifMatch(request);
+    const version = ifMatchOf(request);
     const data = await service.remove(caller(request), request.params.entity, request.params.id, version);
     withEtag(reply, data);
     return { data };
   });
 
   app.post<{ Params: P }>('/api/w/:ws/records/:entity/:id/restore', async (request, reply) => {
-    const version = ifMatch(request);
+    const version = ifMatchOf(request);
     const data = await service.restore(caller(request), request.params.entity, request.params.id, version);
     withEtag(reply, data);
     return { data };

@@ -669,13 +669,6 @@ export class RecordsService {
     return openApiFor(ctx.model, caller.ws.slug, (m) => scopeOf(ctx.access, m.entity.key, 'read') !== 'none', lang);
   }
 
-  async access(caller: Caller) {
-    return (await this.ctx(caller)).access;
-  }
-
-  scope(access: Access, entity: string, right: Right) {
-    return scopeOf(access, entity, right);
-  }
 }
 
 /** Changed fields as {from, to} in wire format, plus the new version. */

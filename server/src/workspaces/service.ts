@@ -68,12 +68,6 @@ function toContext(row: WorkspaceRow, userId: string): WorkspaceContext {
   };
 }
 
-/** The workspace of a slug for a user; undefined when it does not exist or the user is not an active member (both 404). */
-export async function resolveWorkspace(db: Kysely<any>, slug: string, userId: string): Promise<WorkspaceContext | undefined> {
-  if (!SLUG.test(slug)) return undefined;
-  const { rows } = await sql<WorkspaceRow>`${workspaceQuery(slug, sql`${userId}::uuid`)}`.execute(db);
-  return rows[0] ? toContext(rows[0], userId) : undefined;
-}
 
 export type Credential = { kind: 'session' | 'token'; hash: string };
 

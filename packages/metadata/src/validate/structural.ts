@@ -11,36 +11,19 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 // One ajv for the process; validators compiled once per schema and kept.
 const ajv = addFormats(new Ajv({ allErrors: true, verbose: true, strict: false }));
-const byKind = new Map<DocumentKind, ValidateFunction>();
-const byFieldType = new Map<FieldType, ValidateFunction>();
-const adhoc = new WeakMap<TSchema, ValidateFunction>();
+const compiledBySchema = new WeakMap<TSchema, ValidateFunction>();
 
 export function compiled(schema: TSchema): ValidateFunction {
-  let v = adhoc.get(schema);
+  let v = compiledBySchema.get(schema);
   if (!v) {
     v = ajv.compile(schema);
-    adhoc.set(schema, v);
+    compiledBySchema.set(schema, v);
   }
   return v;
 }
 
-export function documentValidator(kind: DocumentKind): ValidateFunction {
-  let v = byKind.get(kind);
-  if (!v) {
-    v = ajv.compile(schemas[kind]);
-    byKind.set(kind, v);
-  }
-  return v;
-}
-
-export function fieldValidator(type: FieldType): ValidateFunction {
-  let v = byFieldType.get(type);
-  if (!v) {
-    v = ajv.compile(fieldSchemas[type]);
-    byFieldType.set(type, v);
-  }
-  return v;
-}
+export const documentValidator = (kind: DocumentKind) => compiled(schemas[kind]);
+export const fieldValidator = (type: FieldType) => compiled(fieldSchemas[type]);
 
 export const isKind = (k: string): k is DocumentKind => (DOCUMENT_KINDS as readonly string[]).includes(k);
 
