@@ -37,4 +37,22 @@ describe('metadata cache across processes', () => {
     await dropped;
     expect((await get(other)).json().revision).toBe(1);
   });
+
+  it('drops cached access in the other process when a member is deactivated, whatever wrote it', async () => {
+    const { createUser, addMember } = await import('@crm/server');
+    const wsId = (await t.database.pool.query(`select id from crm.workspaces where slug = $1`, [t.slug])).rows[0].id;
+    const u = await createUser(t.database.db, { email: 'leaver@example.com', name: '离职', password: 'leaver-pw-1' });
+    await addMember(t.database.db, wsId, u.id, 'member');
+    const cookie = await t.login('leaver@example.com', 'leaver-pw-1');
+    const read = () => other.inject({ method: 'GET', url: `/api/w/${t.slug}/meta`, headers: { cookie } });
+    expect((await read()).statusCode).toBe(200); // now cached in the other process
+    // A direct SQL change, not through any API: the trigger's NOTIFY still reaches the other process.
+    await t.database.pool.query(`update crm.workspace_members set status = 'inactive' where user_id = $1`, [u.id]);
+    let status = 200;
+    for (let i = 0; i < 40 && status === 200; i++) {
+      status = (await read()).statusCode;
+      if (status === 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(404);
+  });
 });

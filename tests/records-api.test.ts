@@ -166,7 +166,8 @@ describe('records API', () => {
       const after = (await call(w.repA, 'GET', `/records/accounts/${acc.id}`)).json().data;
       expect(Date.parse(after.last_activity_at)).toBeGreaterThan(Date.parse(acc.created_at) - 1);
       expect(after.version).toBe(acc.version);
-      const sorted = (await call(w.repA, 'GET', '/records/accounts?sort=-last_activity_at&limit=1')).json().data;
+      const active = encodeURIComponent(JSON.stringify({ '!': { isEmpty: [{ var: 'last_activity_at' }] } }));
+      const sorted = (await call(w.repA, 'GET', `/records/accounts?filter=${active}&sort=-last_activity_at&limit=1`)).json().data;
       expect(sorted[0].id).toBe(acc.id);
     });
 

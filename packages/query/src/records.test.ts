@@ -20,8 +20,8 @@ describe('compileList', () => {
     }).compile(db);
     expect(q.sql.replace(/\s+/g, ' ')).toBe(
       'select "id", "amount" from "ws_1"."deals" where "deleted_at" is null and ("owner_id" = $1) and ("region" = $2) and ' +
-      '((("amount" < $3::numeric or "amount" is null)) or ("amount" = $4::numeric and ("id" > $5::uuid or "id" is null))) ' +
-      'order by "amount" desc nulls last, "id" asc limit $6');
+      '(("amount" < $3::numeric) or ("amount" = $4::numeric and ("id" > $5::uuid or "id" is null))) ' +
+      'order by "amount" desc, "id" asc limit $6');
     expect(q.parameters).toEqual(['u1', 'east', '100.00', '100.00', '0190a1b2-0000-7000-8000-000000000001', 51]);
   });
 

@@ -69,17 +69,16 @@ export function searchPredicate(columns: readonly string[], q: string): RawBuild
 
 /**
  * Rows strictly after `after` in the order of `sort` (+ id). Empty values sort
- * last in both directions (an unset close date or a record without activity
- * belongs at the end of the list, whichever way it is sorted).
+ * as the largest (PostgreSQL's own order: last ascending, first descending), so
+ * a plain b-tree index on the column serves both directions.
  */
 export function keysetPredicate(sort: readonly SortKey[], after: readonly unknown[]): RawBuilder<SqlBool> {
   const keys: SortKey[] = [...sort, { column: 'id', direction: 'asc', kind: 'uuid' }];
   if (after.length !== keys.length) throw new Error('query: cursor does not match the sort');
   const equal = (k: SortKey, v: unknown) => (v === null ? sql`${col(k.column)} is null` : sql`${col(k.column)} = ${val(v, k.kind)}`);
   const beyond = (k: SortKey, v: unknown): RawBuilder<unknown> => {
-    if (v === null) return sql`false`;
-    const op = sql.raw(k.direction === 'asc' ? '>' : '<');
-    return sql`(${col(k.column)} ${op} ${val(v, k.kind)} or ${col(k.column)} is null)`;
+    if (k.direction === 'asc') return v === null ? sql`false` : sql`(${col(k.column)} > ${val(v, k.kind)} or ${col(k.column)} is null)`;
+    return v === null ? sql`${col(k.column)} is not null` : sql`${col(k.column)} < ${val(v, k.kind)}`;
   };
   const ors = keys.map((k, i) => {
     const parts = [...keys.slice(0, i).map((p, j) => equal(p, after[j])), beyond(k, after[i])];
@@ -101,7 +100,7 @@ function where(spec: ListSpec) {
 export function compileList(db: Kysely<any>, spec: ListSpec) {
   const parts = where(spec);
   if (spec.after) parts.push(keysetPredicate(spec.sort, spec.after));
-  const order = [...spec.sort.map((s) => sql`${col(s.column)} ${sql.raw(s.direction)} nulls last`), sql`${col('id')} asc`];
+  const order = [...spec.sort.map((s) => sql`${col(s.column)} ${sql.raw(s.direction)}`), sql`${col('id')} asc`];
   return sql`select ${sql.join(spec.columns.map(col))} from ${sql.table(`${ident(spec.schema)}.${ident(spec.table)}`)}
     where ${sql.join(parts, sql` and `)} order by ${sql.join(order)} limit ${spec.limit}`;
 }

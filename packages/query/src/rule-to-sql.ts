@@ -30,16 +30,21 @@ export function compileRule(rule: unknown, target: RuleTarget, ctx: EvalContext)
   return compileNode(parsed.node, target, ctx);
 }
 
-export function compileNode(node: Node, target: RuleTarget, ctx: EvalContext): RawBuilder<SqlBool> {
-  return (handlers[node.kind] as (n: Node, t: RuleTarget, c: EvalContext) => RawBuilder<SqlBool>)(node, target, ctx);
+/**
+ * `positive` is true where NULL and false filter alike (not under a `!`):
+ * there comparisons stay plain, so the planner can use indexes and estimate
+ * them; under a negation they are made definite (never NULL) first.
+ */
+export function compileNode(node: Node, target: RuleTarget, ctx: EvalContext, positive = true): RawBuilder<SqlBool> {
+  return (handlers[node.kind] as (n: Node, t: RuleTarget, c: EvalContext, p: boolean) => RawBuilder<SqlBool>)(node, target, ctx, positive);
 }
 
 const CAST: Record<ValueKind, string> = {
   text: 'text', integer: 'bigint', decimal: 'numeric', boolean: 'boolean', date: 'date', datetime: 'timestamptz', textArray: 'text[]', uuid: 'uuid',
 };
 
-/** A comparison that is never NULL: an empty side makes it false, so `!` behaves as in memory. */
-const definite = (e: RawBuilder<unknown>) => sql<SqlBool>`coalesce(${e}, false)`;
+/** A comparison that is never NULL where it matters: an empty side makes it false, so `!` behaves as in memory. */
+const definite = (e: RawBuilder<unknown>, positive: boolean) => (positive ? sql<SqlBool>`(${e})` : sql<SqlBool>`coalesce(${e}, false)`);
 
 function column(name: string, t: RuleTarget): RawBuilder<unknown> {
   const v = t.vars[name];
@@ -68,22 +73,22 @@ function operand(o: Operand, type: ValueKind, t: RuleTarget, ctx: EvalContext): 
   }
 }
 
-type Handlers = { [K in NodeKind]: (n: Extract<Node, { kind: K }>, t: RuleTarget, c: EvalContext) => RawBuilder<SqlBool> };
+type Handlers = { [K in NodeKind]: (n: Extract<Node, { kind: K }>, t: RuleTarget, c: EvalContext, positive: boolean) => RawBuilder<SqlBool> };
 
 const handlers: Handlers = {
-  and: (n, t, c) => sql<SqlBool>`(${sql.join(n.args.map((a) => compileNode(a, t, c)), sql` and `)})`,
-  or: (n, t, c) => sql<SqlBool>`(${sql.join(n.args.map((a) => compileNode(a, t, c)), sql` or `)})`,
-  not: (n, t, c) => sql<SqlBool>`(not ${compileNode(n.arg, t, c)})`,
-  compare: (n, t, c) => {
+  and: (n, t, c, p) => sql<SqlBool>`(${sql.join(n.args.map((a) => compileNode(a, t, c, p)), sql` and `)})`,
+  or: (n, t, c, p) => sql<SqlBool>`(${sql.join(n.args.map((a) => compileNode(a, t, c, p)), sql` or `)})`,
+  not: (n, t, c) => sql<SqlBool>`(not ${compileNode(n.arg, t, c, false)})`,
+  compare: (n, t, c, p) => {
     const op = sql.raw(n.op === '==' ? '=' : n.op === '!=' ? '<>' : n.op);
-    return definite(sql`${operand(n.left, n.type, t, c)} ${op} ${operand(n.right, n.type, t, c)}`);
+    return definite(sql`${operand(n.left, n.type, t, c)} ${op} ${operand(n.right, n.type, t, c)}`, p);
   },
-  in: (n, t, c) => definite(sql`${column(n.left.name, t)} = any(${n.values.map((v) => v.value)}::${sql.raw(CAST[n.type])}[])`),
-  contains: (n, t) =>
+  in: (n, t, c, p) => definite(sql`${column(n.left.name, t)} = any(${n.values.map((v) => v.value)}::${sql.raw(CAST[n.type])}[])`, p),
+  contains: (n, t, _c, p) =>
     n.type === 'textArray'
-      ? definite(sql`${n.value}::text = any(${column(n.left.name, t)})`)
-      : definite(sql`strpos(lower(${column(n.left.name, t)}), lower(${n.value}::text)) > 0`),
-  startsWith: (n, t) => definite(sql`starts_with(lower(${column(n.left.name, t)}), lower(${n.value}::text))`),
+      ? definite(sql`${n.value}::text = any(${column(n.left.name, t)})`, p)
+      : definite(sql`strpos(lower(${column(n.left.name, t)}), lower(${n.value}::text)) > 0`, p),
+  startsWith: (n, t, _c, p) => definite(sql`starts_with(lower(${column(n.left.name, t)}), lower(${n.value}::text))`, p),
   isEmpty: (n, t) => {
     const col = column(n.left.name, t);
     if (n.left.type === 'text') return sql<SqlBool>`(${col} is null or ${col} = '')`;

@@ -47,7 +47,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { metadata: Metada
 
   const teamBody = { type: 'object', additionalProperties: false, required: ['name'], properties: {
     name: { type: 'string', minLength: 1, maxLength: 100 }, parentId: { anyOf: [UUID, { type: 'null' }] },
-    attributes: { type: 'object', maxProperties: 20, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    attributes: { type: 'object', maxProperties: 20, additionalProperties: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'number' }, { type: 'boolean' }] } },
     members: { type: 'array', maxItems: 1000, items: { type: 'object', additionalProperties: false, required: ['userId'], properties: { userId: UUID, isManager: { type: 'boolean' } } } },
   } } as const;
   type TeamBody = { name: string; parentId?: string | null; attributes?: Record<string, unknown>; members?: { userId: string; isManager?: boolean }[] };
