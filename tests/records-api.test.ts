@@ -185,7 +185,7 @@ describe('records API', () => {
       expect(line1.line_total).toBe('59999.70');
       await create(w.repA, 'quote_lines', { quote: quote.id, product: '实施服务', quantity: 1, unit_price: '0.30' });
       const q1 = (await call(w.repA, 'GET', `/records/quotes/${quote.id}`)).json().data;
-      expect(q1).toMatchObject({ total: '60000.00', line_count: 2 });
+      expect(q1).toMatchObject({ total: '60000.00', line_count: 2, gross: '67800.00' });
       expect((await create(w.repA, 'quotes', { opportunity: opp.id })).number).toMatch(/-0002$/);
       // Lines inherit the quote's access: rep B sees neither.
       expect((await call(w.repB, 'GET', `/records/quote_lines/${line1.id}`)).statusCode).toBe(404);

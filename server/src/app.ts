@@ -10,6 +10,7 @@ import { ChangeFeed } from './infra/change-feed.js';
 import { AccessCache } from './workspaces/access-cache.js';
 import { metadataRoutes } from './metadata/routes.js';
 import { MetadataService } from './metadata/service.js';
+import { RecordsService } from './records/service.js';
 import { recordRoutes } from './records/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { fileRoutes } from './files/routes.js';
@@ -43,7 +44,9 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   const metadataCache = new MetadataCache(feed);
   const accessCache = new AccessCache(feed, clock);
   await feed.start();
-  app.decorate('services', { database: opts.database, clock, metadataCache, accessCache });
+  const metadata = new MetadataService(opts.database.db, metadataCache, clock);
+  const records = new RecordsService(opts.database.db, clock, (ws) => metadata.published(ws));
+  app.decorate('services', { database: opts.database, clock, metadataCache, accessCache, metadata, records });
   app.decorateRequest('workspace', null);
   app.addHook('onClose', async () => {
     await feed.close();
@@ -53,10 +56,9 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(workspaceRoutes);
-  const metadata = new MetadataService(opts.database.db, metadataCache, clock);
   await app.register(metadataRoutes, { metadata });
-  await app.register(recordRoutes, { metadata });
+  await app.register(recordRoutes);
   await app.register(adminRoutes, { metadata });
-  await app.register(fileRoutes, { metadata, store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });
+  await app.register(fileRoutes, { store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });
   return app;
 }

@@ -3,6 +3,8 @@ import type { Clock } from './infra/clock.js';
 import type { SessionUser } from './auth/sessions.js';
 import type { MetadataCache } from './metadata/cache.js';
 import type { AccessCache } from './workspaces/access-cache.js';
+import type { MetadataService } from './metadata/service.js';
+import type { RecordsService } from './records/service.js';
 
 export interface WorkspaceContext {
   id: string;
@@ -39,6 +41,8 @@ export interface Services {
   clock: Clock;
   metadataCache: MetadataCache;
   accessCache: AccessCache;
+  metadata: MetadataService;
+  records: RecordsService;
 }
 
 declare module 'fastify' {

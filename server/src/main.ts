@@ -7,7 +7,14 @@ import { build } from './app.js';
 import { openDatabase } from './infra/db.js';
 import { openEmbeddedCluster, type EmbeddedCluster } from './infra/embedded-postgres.js';
 import { createUser } from './users/service.js';
-import { createWorkspace } from './workspaces/service.js';
+import { createWorkspace, workspaceFor } from './workspaces/service.js';
+import type { FastifyInstance } from 'fastify';
+import { readTemplate } from './templates/package.js';
+import { installTemplate } from './templates/install.js';
+import { DEMO_PASSWORD, seedDemo, type DemoLogin } from './templates/demo.js';
+import { fileURLToPath } from 'node:url';
+
+const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/default-crm', import.meta.url));
 
 /**
  * `npm start`: the embedded PostgreSQL under ./data (or DATABASE_URL), system
@@ -32,13 +39,13 @@ async function main() {
   const database = openDatabase(url, { onError: (err) => console.warn(`database: ${err.message}`) });
   const applied = await migrateToLatest(database.db);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  await ensureFirstAdmin(database.db);
-
   const app = await build({ database, logger: process.env.CRM_LOG === '1', fileStore: new LocalFileStore(join(dir, 'files')) });
+  const demo = await firstStart(app, { embedded: !!cluster });
   const host = process.env.HOST ?? '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000);
   await app.listen({ host, port });
   console.log(`CRM server listening on http://${host}:${port} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  if (demo) printDemoLogins(demo);
 
   const stop = async () => {
     await app.close();
@@ -50,15 +57,48 @@ async function main() {
   process.once('SIGTERM', () => void stop());
 }
 
-async function ensureFirstAdmin(db: import('kysely').Kysely<any>) {
+/**
+ * A fresh database gets the default CRM. The embedded database also gets the
+ * demo company (with documented demo passwords); an external DATABASE_URL gets
+ * one administrator whose random password is printed once.
+ */
+async function firstStart(app: FastifyInstance, opts: { embedded: boolean }): Promise<{ slug: string; logins: DemoLogin[] } | undefined> {
+  const { database, metadata, records, clock } = app.services;
+  const db = database.db;
+  const demoWs = await db.selectFrom('crm.workspaces').select('id').where('slug', '=', 'demo').executeTakeFirst();
+  if (demoWs) return { slug: 'demo', logins: await demoLogins(db) };
   const any = await db.selectFrom('crm.users').select('id').limit(1).executeTakeFirst();
-  if (any) return;
-  const password = randomBytes(12).toString('base64url');
-  const email = process.env.CRM_ADMIN_EMAIL ?? 'admin@example.com';
-  const user = await createUser(db, { email, name: 'Administrator', password });
-  await createWorkspace(db, { slug: 'main', name: 'Main', ownerId: user.id }, {});
-  console.log('First administrator created (the password is shown only this once):');
-  console.log(`  email: ${email}\n  password: ${password}\n  workspace: main`);
+  if (any) return undefined;
+  const template = await readTemplate(resolve(TEMPLATE_DIR));
+  if (!opts.embedded) {
+    const password = randomBytes(12).toString('base64url');
+    const email = process.env.CRM_ADMIN_EMAIL ?? 'admin@example.com';
+    const user = await createUser(db, { email, name: 'Administrator', password });
+    await createWorkspace(db, { slug: 'main', name: 'Main', ownerId: user.id }, {});
+    const ws = (await workspaceFor(db, 'main', user.id))!;
+    await installTemplate(metadata, ws, { userId: user.id }, template);
+    console.log('First administrator created (the password is shown only this once):');
+    console.log(`  email: ${email}\n  password: ${password}\n  workspace: main`);
+    return undefined;
+  }
+  const t = Date.now();
+  const admin = await createUser(db, { email: 'admin@demo.example', name: '系统管理员', password: DEMO_PASSWORD });
+  await createWorkspace(db, { slug: 'demo', name: '星辰科技（演示）', ownerId: admin.id }, {});
+  const ws = (await workspaceFor(db, 'demo', admin.id))!;
+  await installTemplate(metadata, ws, { userId: admin.id }, template);
+  await seedDemo({ db, records, clock }, ws, admin.id);
+  console.log(`Demo company created in ${((Date.now() - t) / 1000).toFixed(1)} s.`);
+  return { slug: 'demo', logins: await demoLogins(db) };
+}
+
+async function demoLogins(db: import('kysely').Kysely<any>): Promise<DemoLogin[]> {
+  const rows = await db.selectFrom('crm.users').select(['email', 'name']).where('email', 'like', '%@demo.example').orderBy('created_at').execute();
+  return rows.map((r) => ({ email: r.email, name: r.name, role: '' }));
+}
+
+function printDemoLogins(demo: { slug: string; logins: DemoLogin[] }) {
+  console.log(`Demo workspace "${demo.slug}". Sign in with any of these (password ${DEMO_PASSWORD}):`);
+  for (const l of demo.logins) console.log(`  ${l.email.padEnd(28)} ${l.name}`);
 }
 
 main().catch((err) => {

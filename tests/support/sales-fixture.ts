@@ -77,6 +77,7 @@ export const salesDocuments = () => [
       { id: 'fld_q_opp', key: 'opportunity', type: 'relation', target: 'opportunities', onDelete: 'cascade', label: L('商机', 'Opportunity') },
       { id: 'fld_q_total', key: 'total', type: 'rollup', child: 'quote_lines', via: 'quote', aggregate: 'sum', field: 'line_total', resultType: 'decimal', label: L('总额', 'Total') },
       { id: 'fld_q_lines', key: 'line_count', type: 'rollup', child: 'quote_lines', via: 'quote', aggregate: 'count', resultType: 'integer', label: L('行数', 'Lines') },
+      { id: 'fld_q_gross', key: 'gross', type: 'formula', resultType: 'decimal', expression: { round: [{ '*': [{ var: 'total' }, 1.13] }, 2] }, label: L('含税总额', 'Gross') },
     ],
     rules: [],
   } },

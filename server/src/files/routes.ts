@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors/app-error.js';
 import { uuidv7 } from '../infra/ids.js';
-import type { MetadataService } from '../metadata/service.js';
-import { RecordsService } from '../records/service.js';
 import { loadWorkspace } from '../workspaces/routes.js';
 import { sniff } from './sniff.js';
 import type { FileStore } from './store.js';
@@ -15,9 +13,9 @@ function cleanName(raw: unknown): string {
   return name;
 }
 
-export async function fileRoutes(app: FastifyInstance, opts: { store: FileStore; metadata: MetadataService; maxBytes: number }) {
+export async function fileRoutes(app: FastifyInstance, opts: { store: FileStore; maxBytes: number }) {
   const db = app.services.database.db;
-  const records = new RecordsService(db, app.services.clock, (ws) => opts.metadata.published(ws));
+  const records = app.services.records;
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: opts.maxBytes }, (_req, body, done) => done(null, body));
   app.addHook('preHandler', loadWorkspace);
 

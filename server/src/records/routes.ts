@@ -3,8 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import { ifMatchOf } from '../http/if-match.js';
 import { pickLang } from '../errors/i18n.js';
 import { loadWorkspace } from '../workspaces/routes.js';
-import type { MetadataService } from '../metadata/service.js';
-import { RecordsService, type Caller, type ListParams } from './service.js';
+import type { Caller, ListParams } from './service.js';
 
 type P = { ws: string; entity: string; id: string };
 
@@ -45,8 +44,8 @@ function rejectUnknownParams(q: Record<string, unknown>) {
 const withEtag = (reply: FastifyReply, record: Record<string, unknown>) => reply.header('etag', `"${String(record.version)}"`);
 
 /** The records API of CONVENTIONS.md §3; every call goes through the RecordsService. */
-export async function recordRoutes(app: FastifyInstance, opts: { metadata: MetadataService }) {
-  const service = new RecordsService(app.services.database.db, app.services.clock, (ws) => opts.metadata.published(ws));
+export async function recordRoutes(app: FastifyInstance) {
+  const service = app.services.records;
   app.addHook('preHandler', loadWorkspace);
 
   app.get<{ Params: P; Querystring: Record<string, unknown> }>('/api/w/:ws/records/:entity', async (request) => {

@@ -546,10 +546,7 @@ export class RecordsService {
   private async afterWrite(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, before: Record<string, unknown> | null, written: Record<string, unknown>) {
     let row = written;
     if (m.formulas.length) {
-      const columns = new Set([...m.fields.values()].flatMap((f) => fieldTypes[f.type as FieldType].columns(f).map((c) => c.name)));
-      for (const f of orderFormulas(m.formulas)) {
-        await sql`update ${this.table(ctx, m)} set ${sql.ref(f.key)} = ${compileFormula(f.expression, columns)} where id = ${id}::uuid`.execute(tx);
-      }
+      await this.computeFormulas(ctx, m, tx, [id]);
       row = await this.rawRow(ctx, m, tx, id);
     }
     await this.refreshRollups(ctx, m, tx, before, row);
@@ -584,6 +581,16 @@ export class RecordsService {
       const fallback = f.aggregate === 'count' || f.aggregate === 'sum' ? sql`0` : sql`null`;
       await sql`update ${this.table(ctx, parent)} as p set ${sql.ref(f.key)} = coalesce((select ${agg} from ${this.table(ctx, m)} as c
         where c.${sql.ref(t.via)} = p.id and c.deleted_at is null), ${fallback}) where p.id = any(${ids}::uuid[])`.execute(tx);
+      // The parent's formulas may read the rollup (a quote total from its subtotal and tax).
+      await this.computeFormulas(ctx, parent, tx, ids);
+    }
+  }
+
+  private async computeFormulas(ctx: Ctx, m: EntityModel, tx: Transaction<any>, ids: string[]) {
+    if (!m.formulas.length) return;
+    const columns = new Set([...m.fields.values()].flatMap((f) => fieldTypes[f.type as FieldType].columns(f).map((c) => c.name)));
+    for (const f of orderFormulas(m.formulas)) {
+      await sql`update ${this.table(ctx, m)} set ${sql.ref(f.key)} = ${compileFormula(f.expression, columns)} where id = any(${ids}::uuid[])`.execute(tx);
     }
   }
 

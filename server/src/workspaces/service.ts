@@ -69,6 +69,13 @@ function toContext(row: WorkspaceRow, userId: string): WorkspaceContext {
 }
 
 
+/** The workspace of a slug for a user (server-side jobs: template install, demo data); undefined when not an active member. */
+export async function workspaceFor(db: Kysely<any>, slug: string, userId: string): Promise<WorkspaceContext | undefined> {
+  if (!SLUG.test(slug)) return undefined;
+  const { rows } = await sql<WorkspaceRow>`${workspaceQuery(slug, sql`${userId}::uuid`)}`.execute(db);
+  return rows[0] ? toContext(rows[0], userId) : undefined;
+}
+
 export type Credential = { kind: 'session' | 'token'; hash: string };
 
 /** Session (or API token) and workspace together: the first thing every `/api/w/:ws` request needs, in one round trip. */

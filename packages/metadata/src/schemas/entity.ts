@@ -40,6 +40,22 @@ export const EntityRule = Type.Union([
   Type.Object({ id: Id, kind: Type.Literal('validation'), when: Type.Optional(Rule), assert: Rule, message: Label }, { additionalProperties: false }),
 ]);
 
+/**
+ * Converting a record of this entity (a lead) into an account, a contact and
+ * optionally an opportunity: which target field takes which source field,
+ * the status that marks it converted, and where the links to what it became go.
+ */
+export const Conversion = Type.Object(
+  {
+    account: Type.Record(Key, Key),
+    contact: Type.Record(Key, Key),
+    opportunity: Type.Optional(Type.Record(Key, Key)),
+    status: Type.Object({ field: Key, converted: Key, closed: Type.Array(Key, { maxItems: 20 }) }, { additionalProperties: false }),
+    links: Type.Object({ account: Key, contact: Key, opportunity: Type.Optional(Key), at: Type.Optional(Key) }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+
 export const Entity = Type.Object(
   {
     id: Id,
@@ -55,6 +71,7 @@ export const Entity = Type.Object(
     hasActivities: Type.Optional(Type.Boolean()),
     /** Records of this entity are activities (calls, visits, meetings): writing one stamps `last_activity_at` on the records it links to. */
     isActivity: Type.Optional(Type.Boolean()),
+    conversion: Type.Optional(Conversion),
     archived: Type.Optional(Type.Boolean()),
     fields: Type.Array(FieldBase, { minItems: 1, maxItems: 500 }),
     rules: Type.Array(EntityRule, { maxItems: 200 }),

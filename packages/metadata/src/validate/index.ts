@@ -202,6 +202,21 @@ const checks: Checks = {
         }
       }
     });
+    if (e.conversion) {
+      const c = e.conversion;
+      const targets = { account: 'accounts', contact: 'contacts', opportunity: 'opportunities' } as const;
+      for (const part of ['account', 'contact', 'opportunity'] as const) {
+        const map = c[part];
+        if (!map) continue;
+        const target = liveEntity(ctx, targets[part], `/conversion/${part}`, ref);
+        for (const [to, from] of Object.entries(map)) {
+          if (target) liveField(target, to, `/conversion/${part}/${to}`, ref);
+          liveField(e, from, `/conversion/${part}/${to}`, report);
+        }
+      }
+      liveField(e, c.status.field, '/conversion/status/field', report);
+      for (const [part, key] of Object.entries(c.links)) if (key) liveField(e, key, `/conversion/links/${part}`, report);
+    }
     e.rules.forEach((r, i) => {
       const at = ptr('rules', i);
       if ('field' in r) {
