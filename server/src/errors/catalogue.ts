@@ -37,6 +37,11 @@ export const catalogue = {
     'zh-CN': '记录已被他人修改（当前版本 {current}），请刷新后重试',
     en: 'The record was changed by someone else (now version {current}); reload and try again',
   },
+  CRM_ERR_ALREADY_CONVERTED: {
+    status: 409,
+    'zh-CN': '该线索已转化（或已关闭），不能再次转化',
+    en: 'This lead is already converted (or closed); it cannot be converted again',
+  },
   CRM_ERR_DELETE_RESTRICTED: {
     status: 409,
     'zh-CN': '还有关联记录引用此记录，不能删除',

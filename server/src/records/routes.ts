@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import { ifMatchOf } from '../http/if-match.js';
 import { pickLang } from '../errors/i18n.js';
 import { loadWorkspace } from '../workspaces/routes.js';
-import type { Caller, ListParams } from './service.js';
+import type { Caller, ConvertInput, ListParams } from './service.js';
 
 type P = { ws: string; entity: string; id: string };
 
@@ -108,6 +108,16 @@ export async function recordRoutes(app: FastifyInstance) {
     const data = await service.restore(caller(request), request.params.entity, request.params.id, version);
     withEtag(reply, data);
     return { data };
+  });
+
+  app.post<{ Params: P; Body: ConvertInput }>('/api/w/:ws/records/:entity/:id/convert', {
+    schema: { body: { type: 'object', additionalProperties: false, properties: {
+      accountId: { type: 'string', format: 'uuid' }, newAccount: { type: 'boolean' }, createOpportunity: { type: 'boolean' },
+      account: { type: 'object' }, contact: { type: 'object' }, opportunity: { type: 'object' },
+    } } },
+  }, async (request) => {
+    const version = ifMatchOf(request);
+    return { data: await service.convert(caller(request), request.params.entity, request.params.id, request.body ?? {}, version) };
   });
 
   app.get<{ Params: P }>('/api/w/:ws/records/:entity/:id/history', async (request) => {

@@ -27,6 +27,20 @@ interface Ctx {
   access: Access;
 }
 
+export interface ConvertInput {
+  accountId?: string;
+  newAccount?: boolean;
+  createOpportunity?: boolean;
+  account?: Wire;
+  contact?: Wire;
+  opportunity?: Wire;
+}
+
+/** Company names compare without case, spaces and (full-width) parentheses. */
+export function normaliseName(name: string): string {
+  return name.normalize('NFKC').toLowerCase().replace(/[\s()（）]/g, '');
+}
+
 export interface ListParams {
   filter?: unknown;
   sort?: string;
@@ -374,7 +388,13 @@ export class RecordsService {
       if (row) return toWire(m, row);
       // Nothing updated: find out why (invisible, forbidden, or a stale version) the careful way.
     }
-    return this.db.transaction().execute(async (tx) => {
+    return this.db.transaction().execute((tx) => this.updateLocked(ctx, m, tx, id, values, ifMatch));
+  }
+
+  /** The careful update: lock, version, permission, rules and gates, references, computed fields, audit. */
+  private async updateLocked(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, values: Wire, ifMatch: number): Promise<Wire> {
+    const caller = ctx.caller;
+    {
       const current = await this.lockForWrite(ctx, m, tx, id, ifMatch, 'update');
       const before = toWire(m, current);
       if (values.owner_id !== undefined && values.owner_id !== before.owner_id && !canAssignOwner(ctx.access, m.entity.key)) {
@@ -411,7 +431,76 @@ export class RecordsService {
       await this.audit(ctx, m, tx, id, 'update', diff(m, current, row));
       await runHooks({ kind: 'update', entity: m.table, recordId: id, before: current, after: row, tx });
       return toWire(m, row);
+    }
+  }
+
+  /**
+   * Converts a record with a `conversion` (a lead) into an account, a contact
+   * and optionally an opportunity, in ONE transaction, all through the same
+   * checks as any write. An account with the same normalised name or phone is
+   * a duplicate: the caller must pick it (`accountId`) or insist (`newAccount`).
+   */
+  async convert(caller: Caller, entityKey: string, id: string, input: ConvertInput, ifMatch: number) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    const conv = m.entity.conversion;
+    if (!conv) throw new AppError('CRM_ERR_NOT_FOUND');
+    const [accounts, contacts, opportunities] = (['accounts', 'contacts', 'opportunities'] as const).map((k) => ctx.model.entities.get(k));
+    if (!accounts || !contacts || (input.createOpportunity && !opportunities)) throw new AppError('CRM_ERR_NOT_FOUND');
+    return this.db.transaction().execute(async (tx) => {
+      const current = await this.lockForWrite(ctx, m, tx, id, ifMatch, 'update');
+      const lead = toWire(m, current);
+      if (conv.status.closed.includes(String(lead[conv.status.field])) || lead[conv.links.account]) {
+        throw new AppError('CRM_ERR_ALREADY_CONVERTED', {}, [], { links: { account: lead[conv.links.account] ?? null, contact: lead[conv.links.contact] ?? null } });
+      }
+      const map = (mapping: Record<string, string> | undefined, target: EntityModel) =>
+        Object.fromEntries(Object.entries(mapping ?? {}).filter(([to, from]) => target.writable.has(to) && !isEmpty(lead[from])).map(([to, from]) => [to, lead[from]]));
+      const owner = lead.owner_id ?? caller.userId;
+
+      let accountId = input.accountId;
+      if (accountId) {
+        const seen = await sql`select 1 from ${this.table(ctx, accounts)} where id = ${accountId}::uuid and deleted_at is null and ${this.pred(ctx, accounts, 'read')}`.execute(tx);
+        if (!seen.rows.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: 1 }, [{ pointer: '/accountId', code: 'RECORD_RELATION_NOT_FOUND', params: { field: 'accountId' } }]);
+      } else {
+        const fields = { ...map(conv.account, accounts), ...input.account };
+        if (!input.newAccount) {
+          const dupes = await this.accountDuplicates(ctx, accounts, tx, String(fields.name ?? ''), typeof fields.phone === 'string' ? fields.phone : undefined);
+          if (dupes.length) throw new AppError('CRM_ERR_DUPLICATE', { name: String(fields.name ?? fields.phone) }, [], { candidates: dupes });
+        }
+        accountId = (await this.createIn(ctx, accounts, tx, { ...fields, owner_id: owner })).id as string;
+      }
+      const contact = await this.createIn(ctx, contacts, tx, { ...map(conv.contact, contacts), ...input.contact, account: accountId, owner_id: owner });
+      let opportunityId: string | null = null;
+      if (input.createOpportunity && opportunities) {
+        const stage = opportunities.pipelines[0]?.stages[0]?.key;
+        const fields: Wire = { ...map(conv.opportunity, opportunities), name: `${lead.company ?? lead.name} 商机`, ...input.opportunity };
+        opportunityId = (await this.createIn(ctx, opportunities, tx, { ...fields, account: accountId, contact: contact.id, ...(stage && !fields.stage ? { stage } : {}), owner_id: owner })).id as string;
+      }
+      const links: Wire = { [conv.status.field]: conv.status.converted, [conv.links.account]: accountId, [conv.links.contact]: contact.id };
+      if (conv.links.opportunity && opportunityId) links[conv.links.opportunity] = opportunityId;
+      if (conv.links.at) links[conv.links.at] = this.clock.now().toISOString();
+      const updated = await this.updateLocked(ctx, m, tx, id, links, ifMatch);
+      return { lead: updated, accountId, contactId: contact.id as string, opportunityId };
     });
+  }
+
+  private async createIn(ctx: Ctx, m: EntityModel, tx: Transaction<any>, body: Wire) {
+    if (!canCreate(ctx.access, m.entity.key)) throw new AppError('CRM_ERR_FORBIDDEN');
+    const p = this.prepareCreate(ctx, m, body, `/${m.table}`);
+    if (p.details.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: p.details.length }, p.details);
+    return this.insertPrepared(ctx, m, tx, p);
+  }
+
+  /** Accounts the caller can see with the same normalised name, or the same phone (exact, for now). */
+  private async accountDuplicates(ctx: Ctx, accounts: EntityModel, tx: Transaction<any>, name: string, phone: string | undefined) {
+    const norm = normaliseName(name);
+    const title = accounts.entity.titleField;
+    const hasPhone = accounts.fields.has('phone') && !!phone;
+    const { rows } = await sql<{ id: string; title: string }>`select id, ${sql.ref(title)} as title from ${this.table(ctx, accounts)}
+      where deleted_at is null and ${this.pred(ctx, accounts, 'read')}
+      and (regexp_replace(lower(normalize(${sql.ref(title)}, NFKC)), '[[:space:]()（）]', '', 'g') = ${norm} ${hasPhone ? sql`or phone = ${phone}` : sql``})
+      limit 5`.execute(tx);
+    return rows;
   }
 
   async remove(caller: Caller, entityKey: string, id: string, ifMatch: number) {
