@@ -1,9 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTemplate } from '../server/src/templates/package.js';
-import { installTemplate } from '../server/src/templates/install.js';
-import { seedDemo, DEMO_PASSWORD } from '../server/src/templates/demo.js';
-import { workspaceFor } from '../server/src/workspaces/service.js';
+import { readTemplate, installTemplate, seedDemo, DEMO_PASSWORD, workspaceFor } from '@crm/server';
 import { startTestApp, type TestApp } from './support/app.js';
 
 const dir = fileURLToPath(new URL('../templates/default-crm', import.meta.url));

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validate, validateDocument } from '@crm/metadata';
-import { readTemplate } from '../server/src/templates/package.js';
+import { readTemplate } from '@crm/server';
 
 const dir = fileURLToPath(new URL('../templates/default-crm', import.meta.url));
 

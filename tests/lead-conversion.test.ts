@@ -1,9 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createUser } from '@crm/server';
-import { readTemplate } from '../server/src/templates/package.js';
-import { installTemplate } from '../server/src/templates/install.js';
-import { workspaceFor } from '../server/src/workspaces/service.js';
+import { addMember, createUser, readTemplate, installTemplate, workspaceFor } from '@crm/server';
 import { startTestApp, type TestApp } from './support/app.js';
 
 const dir = fileURLToPath(new URL('../templates/default-crm', import.meta.url));

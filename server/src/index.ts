@@ -9,3 +9,7 @@ export { AppError } from './errors/app-error.js';
 export { createUser } from './users/service.js';
 export { createWorkspace, addMember } from './workspaces/service.js';
 export { LocalFileStore, type FileStore } from './files/store.js';
+export { readTemplate, type TemplatePackage } from './templates/package.js';
+export { installTemplate } from './templates/install.js';
+export { seedDemo, DEMO_PASSWORD, type DemoLogin } from './templates/demo.js';
+export { workspaceFor } from './workspaces/service.js';
