@@ -16,6 +16,8 @@ import { adminRoutes } from './admin/routes.js';
 import { fileRoutes } from './files/routes.js';
 import { LocalFileStore, type FileStore } from './files/store.js';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { staticApp } from './http/static-app.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 import './context.js';
 
@@ -29,6 +31,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** Maximum request body in bytes (413 above it). */
   bodyLimit?: number;
+  /** The built runtime app served at /app (default: runtime/dist of this checkout). */
+  runtimeDir?: string;
 }
 
 /** The app factory: everything but `listen`, so tests drive it with `inject()`. */
@@ -59,6 +63,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(metadataRoutes, { metadata });
   await app.register(recordRoutes);
   await app.register(adminRoutes, { metadata });
+  await app.register(staticApp, { mount: '/app', dir: opts.runtimeDir ?? fileURLToPath(new URL('../../runtime/dist', import.meta.url)) });
   await app.register(fileRoutes, { store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });
   return app;
 }

@@ -59,6 +59,8 @@ export async function recordRoutes(app: FastifyInstance) {
     return service.list(caller(request), request.params.entity, listParams(body));
   });
 
+  app.get('/api/w/:ws/navigation', async (request) => ({ data: await service.navigation(caller(request)) }));
+
   app.get('/api/w/:ws/openapi.json', async (request) => service.openApi(caller(request), pickLang(request.headers['accept-language'])));
 
   app.get<{ Params: P }>('/api/w/:ws/recycle-bin/:entity', async (request) => {

@@ -760,6 +760,33 @@ export class RecordsService {
     return false;
   }
 
+  /**
+   * What the runtime needs to draw its screens for this user: the entities
+   * they may read (with fields, layout and views) and what they may create.
+   */
+  async navigation(caller: Caller) {
+    const ctx = await this.ctx(caller);
+    const meta = await this.published(caller.ws);
+    const docs = (kind: string) => meta.documents.filter((d) => d.kind === kind).map((d) => d.body as Record<string, any>);
+    const layouts = docs('layout');
+    const views = docs('view');
+    const entities = [...ctx.model.entities.values()].filter((m) => scopeOf(ctx.access, m.entity.key, 'read') !== 'none').map((m) => ({
+      key: m.table,
+      label: m.entity.label,
+      pluralLabel: m.entity.pluralLabel ?? m.entity.label,
+      titleField: m.entity.titleField,
+      ownership: m.entity.ownership,
+      canCreate: canCreate(ctx.access, m.entity.key),
+      conversion: !!m.entity.conversion,
+      fields: [...m.fields.values()],
+      layout: layouts.find((l) => l.entity === m.table) ?? null,
+      views: views.filter((v) => v.entity === m.table && (!v.roles?.length || ctx.access.roles.some((r) => v.roles.includes(r.key)))),
+      related: [...ctx.model.entities.values()].filter((c) => scopeOf(ctx.access, c.entity.key, 'read') !== 'none')
+        .flatMap((c) => [...c.fields.values()].filter((f) => f.type === 'relation' && f.target === m.table).map((f) => ({ entity: c.table, field: f.key, label: c.entity.pluralLabel ?? c.entity.label }))),
+    }));
+    return { workspace: { slug: caller.ws.slug, settings: caller.ws.settings, role: caller.ws.role }, revision: meta.revision, entities };
+  }
+
   async openApi(caller: Caller, lang: 'zh-CN' | 'en') {
     const ctx = await this.ctx(caller);
     return openApiFor(ctx.model, caller.ws.slug, (m) => scopeOf(ctx.access, m.entity.key, 'read') !== 'none', lang);

@@ -1,0 +1,5 @@
+export { createApi, ApiError, type Api } from './api.js';
+export { labelOf, type Lang, type Label } from './labels.js';
+export { widgets, type UiField, type WidgetContext } from './widgets.js';
+export { RecordForm, RecordDetails, type UiLayout } from './record-form.js';
+export { RelationSelect } from './relation-select.js';

@@ -1,0 +1,72 @@
+import { Layout, Menu, Spin, Button, Dropdown } from 'antd';
+import { useEffect, useState } from 'react';
+import { labelOf, type WidgetContext } from '@crm/ui';
+import { api, go, lang } from './session.js';
+import type { Me, Navigation } from './types.js';
+import { LoginPage } from './login.js';
+import { ListPage } from './list.js';
+import { RecordPage } from './record.js';
+
+function usePath() {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const on = () => setPath(location.pathname);
+    addEventListener('popstate', on);
+    return () => removeEventListener('popstate', on);
+  }, []);
+  return path;
+}
+
+/** The runtime: an interpreter from published metadata to screens. Paths: /app/:ws/:entity[/:id|new]. */
+export function App() {
+  const path = usePath();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [nav, setNav] = useState<Navigation | null>(null);
+  const parts = path.replace(/^\/app\/?/, '').split('/').filter(Boolean);
+  const ws = parts[0] ?? me?.workspaces[0]?.slug;
+
+  useEffect(() => {
+    api.get<{ data: Me }>('/api/auth/me').then((r) => setMe(r.data)).catch(() => setMe(null));
+  }, []);
+  useEffect(() => {
+    if (!me || !ws) return;
+    api.get<{ data: Navigation }>(`/api/w/${ws}/navigation`).then((r) => setNav(r.data)).catch(() => setNav(null));
+  }, [me, ws]);
+
+  if (me === undefined) return <Spin style={{ margin: 80 }} />;
+  if (me === null || parts[0] === 'login') return <LoginPage onDone={(m) => { setMe(m); go(`/app/${m.workspaces[0]?.slug ?? ''}`); }} />;
+  if (!ws) return <div className="crm-page">{lang() === 'en' ? 'You belong to no workspace yet.' : '您还没有加入任何工作区。'}</div>;
+  if (!nav) return <Spin style={{ margin: 80 }} />;
+
+  const entityKey = parts[1] ?? nav.entities.find((e) => e.key === 'leads')?.key ?? nav.entities[0]?.key;
+  const entity = nav.entities.find((e) => e.key === entityKey);
+  const ctx: WidgetContext = { lang: lang(), api, ws };
+  const main = !entity
+    ? <div className="crm-page">{lang() === 'en' ? 'Nothing to show.' : '没有可显示的内容。'}</div>
+    : parts[2]
+      ? <RecordPage key={path} nav={nav} entity={entity} id={parts[2]} ctx={ctx} />
+      : <ListPage key={entity.key} nav={nav} entity={entity} ctx={ctx} />;
+  const order = ['leads', 'accounts', 'contacts', 'opportunities', 'activities', 'tasks', 'quotes', 'contracts', 'orders', 'invoices', 'products'];
+  const menu = [...nav.entities].filter((e) => e.ownership === 'owned' || e.key === 'products')
+    .sort((a, b) => (order.indexOf(a.key) + 1 || 99) - (order.indexOf(b.key) + 1 || 99));
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider breakpoint="md" collapsedWidth={0} width={200}>
+        <div className="crm-brand">CRM · {me.workspaces.find((w) => w.slug === ws)?.name ?? ws}</div>
+        <Menu theme="dark" mode="inline" selectedKeys={[entityKey ?? '']}
+          items={menu.map((e) => ({ key: e.key, label: labelOf(e.pluralLabel, ctx.lang), onClick: () => go(`/app/${ws}/${e.key}`) }))} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', padding: '0 24px' }}>
+          <Dropdown menu={{ items: [
+            { key: 'lang', label: ctx.lang === 'en' ? '中文' : 'English', onClick: () => { localStorage.setItem('crm.lang', ctx.lang === 'en' ? 'zh-CN' : 'en'); location.reload(); } },
+            { key: 'out', label: ctx.lang === 'en' ? 'Sign out' : '退出登录', onClick: async () => { await api.send('POST', '/api/auth/logout'); location.href = '/app/login'; } },
+          ] }}>
+            <Button type="text" data-testid="user-menu">{me.name}</Button>
+          </Dropdown>
+        </Layout.Header>
+        <Layout.Content>{main}</Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,107 @@
+import { App, Button, Card, Modal, Space, Table, Tabs, Timeline, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { ApiError, labelOf, RecordDetails, RecordForm, widgets, type WidgetContext } from '@crm/ui';
+import { go } from './session.js';
+import { layoutOf, type NavEntity, type Navigation } from './types.js';
+import { ConvertDialog } from './convert.js';
+
+type Rec = Record<string, unknown>;
+
+/** A 360° record page: details, related lists, history; editing with the form of its layout; creation at /new. */
+export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; ctx: WidgetContext }) {
+  const e = p.entity;
+  const en = p.ctx.lang === 'en';
+  const creating = p.id === 'new';
+  const [record, setRecord] = useState<Rec | null>(null);
+  const [editing, setEditing] = useState<Rec | null>(creating ? {} : null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [history, setHistory] = useState<{ at: string; action: string; changes: Record<string, unknown> }[]>([]);
+  const [converting, setConverting] = useState(false);
+  const { message } = App.useApp();
+  const base = `/api/w/${p.ctx.ws}/records/${e.key}`;
+  const rel = e.fields.filter((f) => f.type === 'relation').map((f) => f.key);
+
+  const load = () => {
+    if (creating) return;
+    p.ctx.api.get<{ data: Rec }>(`${base}/${p.id}${rel.length ? `?expand=${rel.join(',')}` : ''}`).then((r) => setRecord(r.data), () => setRecord({ missing: true }));
+    p.ctx.api.get<{ data: typeof history }>(`${base}/${p.id}/history`).then((r) => setHistory(r.data), () => setHistory([]));
+  };
+  useEffect(load, [p.id]);
+
+  const save = async () => {
+    setErrors({});
+    try {
+      if (creating) {
+        const res = await p.ctx.api.send<{ data: Rec }>('POST', base, editing);
+        message.success(en ? 'Created' : '已创建');
+        go(`/app/${p.ctx.ws}/${e.key}/${String(res.data.id)}`);
+      } else {
+        const changed = Object.fromEntries(Object.entries(editing!).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(record![k])));
+        await p.ctx.api.send('PATCH', `${base}/${p.id}`, changed, { 'if-match': `"${String(record!.version)}"` });
+        message.success(en ? 'Saved' : '已保存');
+        setEditing(null);
+        load();
+      }
+    } catch (err) {
+      if (err instanceof ApiError) {
+        setErrors(err.fieldErrors());
+        message.error(err.message);
+      } else throw err;
+    }
+  };
+
+  const layout = layoutOf(e);
+  const title = record ? String(record[e.titleField] ?? record.id) : '';
+  const form = editing && (
+    <RecordForm fields={e.fields} layout={layout} value={editing} errors={errors} ctx={p.ctx} onChange={(k, v) => setEditing({ ...editing, [k]: v })} />
+  );
+
+  if (creating) {
+    return (
+      <div className="crm-page">
+        <Typography.Title level={4}>{en ? `New ${labelOf(e.label, 'en')}` : `新建${labelOf(e.label, 'zh-CN')}`}</Typography.Title>
+        {form}
+        <Space><Button type="primary" onClick={save} data-testid="save">{en ? 'Save' : '保存'}</Button><Button onClick={() => go(`/app/${p.ctx.ws}/${e.key}`)}>{en ? 'Cancel' : '取消'}</Button></Space>
+      </div>
+    );
+  }
+  if (!record) return <div className="crm-page"><Card loading /></div>;
+  if (record.missing) return <div className="crm-page">{en ? 'Not found, or not visible to you.' : '记录不存在，或您无权查看。'}</div>;
+  return (
+    <div className="crm-page">
+      <div className="crm-toolbar">
+        <Typography.Title level={4} style={{ margin: 0, marginRight: 'auto' }} data-testid="record-title">{labelOf(e.label, p.ctx.lang)} · {title}</Typography.Title>
+        {e.conversion && !record.converted_account && <Button onClick={() => setConverting(true)} data-testid="convert">{en ? 'Convert' : '转化'}</Button>}
+        <Button type="primary" onClick={() => { setErrors({}); setEditing({ ...record }); }} data-testid="edit">{en ? 'Edit' : '编辑'}</Button>
+      </div>
+      <Tabs items={[
+        { key: 'details', label: en ? 'Details' : '详情', children: <RecordDetails fields={e.fields} layout={layout} record={record} ctx={p.ctx} /> },
+        ...e.related.map((r) => ({ key: `${r.entity}.${r.field}`, label: labelOf(r.label, p.ctx.lang), children: <Related {...p} entityKey={r.entity} field={r.field} /> })),
+        { key: 'history', label: en ? 'History' : '变更记录', children: (
+          <Card><Timeline items={history.map((h) => ({ children: <div><b>{new Date(h.at).toLocaleString()}</b> · {h.action.replace('record.', '')}<div style={{ color: '#888' }}>{Object.keys(h.changes).filter((k) => k !== 'version').join('、')}</div></div> }))} /></Card>
+        ) },
+      ]} />
+      <Modal open={!!editing} width={860} title={en ? 'Edit' : '编辑'} onCancel={() => setEditing(null)} onOk={save} okText={en ? 'Save' : '保存'} destroyOnHidden>
+        {form}
+      </Modal>
+      {converting && <ConvertDialog ctx={p.ctx} lead={record} onClose={() => setConverting(false)} onDone={(accountId) => go(`/app/${p.ctx.ws}/accounts/${accountId}`)} />}
+    </div>
+  );
+}
+
+function Related(p: { nav: Navigation; id: string; ctx: WidgetContext; entityKey: string; field: string }) {
+  const target = p.nav.entities.find((x) => x.key === p.entityKey);
+  const [rows, setRows] = useState<Rec[]>([]);
+  useEffect(() => {
+    const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: p.field }, p.id] }));
+    p.ctx.api.get<{ data: Rec[] }>(`/api/w/${p.ctx.ws}/records/${p.entityKey}?limit=50&filter=${filter}`).then((r) => setRows(r.data), () => setRows([]));
+  }, [p.id]);
+  if (!target) return null;
+  const cols = (target.views.find((v) => v.type === 'list')?.columns ?? target.fields.map((f) => f.key)).slice(0, 5)
+    .map((k) => target.fields.find((f) => f.key === k)).filter((f) => !!f && f.key !== p.field);
+  return (
+    <Table rowKey="id" size="small" pagination={false} dataSource={rows}
+      onRow={(r) => ({ onClick: () => go(`/app/${p.ctx.ws}/${p.entityKey}/${String(r.id)}`), style: { cursor: 'pointer' } })}
+      columns={cols.map((f) => ({ key: f!.key, title: labelOf(f!.label, p.ctx.lang), render: (_: unknown, r: Rec) => widgets[f!.type].Cell({ field: f!, value: r[f!.key] ?? null, ctx: p.ctx, record: r }) }))} />
+  );
+}
