@@ -1,11 +1,13 @@
 import { Layout, Menu, Spin, Button, Dropdown } from 'antd';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { labelOf, type WidgetContext } from '@crm/ui';
 import { api, go, lang } from './session.js';
 import type { Me, Navigation } from './types.js';
 import { LoginPage } from './login.js';
-import { ListPage } from './list.js';
-import { RecordPage } from './record.js';
+
+// Screens load on first use, so the sign-in page stays small.
+const ListPage = lazy(() => import('./list.js').then((m) => ({ default: m.ListPage })));
+const RecordPage = lazy(() => import('./record.js').then((m) => ({ default: m.RecordPage })));
 
 function usePath() {
   const [path, setPath] = useState(location.pathname);
@@ -65,7 +67,7 @@ export function App() {
             <Button type="text" data-testid="user-menu">{me.name}</Button>
           </Dropdown>
         </Layout.Header>
-        <Layout.Content>{main}</Layout.Content>
+        <Layout.Content><Suspense fallback={<Spin style={{ margin: 80 }} />}>{main}</Suspense></Layout.Content>
       </Layout>
     </Layout>
   );
