@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { setUpSales, type Persona, type SalesWorld } from './support/sales-fixture.js';
@@ -371,3 +372,41 @@ describe('OpenAPI', () => {
     expect(Object.keys(empty.paths)).toEqual([]);
   });
 });
+
+describe('write hooks', () => {
+  let t: TestApp;
+  let w: SalesWorld;
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await setUpSales(t);
+  });
+  afterAll(async () => { await t.close(); });
+
+  it('run inside the write transaction on every path, and a failing hook undoes the write', async () => {
+    const seen: string[] = [];
+    const off = t.app.services.records.hooks.register(async (e) => {
+      seen.push(`${e.kind}:${e.entity}`);
+      // Inside the transaction: the row is already there for the hook to see.
+      const { rows } = await sql`select version from ${sql.table(`${await schemaOf(t)}.${e.entity}`)} where id = ${e.recordId}::uuid`.execute(e.tx);
+      expect(rows).toHaveLength(1);
+      if (e.after.name === '钩子拒绝') throw new Error('refused by hook');
+    });
+    const url = `/api/w/${t.slug}/records/accounts`;
+    const h = { cookie: w.repA.cookie };
+    const made = await t.app.inject({ method: 'POST', url, payload: { name: '钩子客户' }, headers: h });
+    expect(made.statusCode).toBe(201);
+    const id = made.json().data.id;
+    expect((await t.app.inject({ method: 'PATCH', url: `${url}/${id}`, payload: { region: 'east' }, headers: { ...h, 'if-match': '"1"' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'DELETE', url: `${url}/${id}`, headers: { ...h, 'if-match': '"2"' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: `${url}/${id}/restore`, headers: { ...h, 'if-match': '"3"' } })).statusCode).toBe(200);
+    expect(seen).toEqual(['create:accounts', 'update:accounts', 'delete:accounts', 'restore:accounts']);
+    const refused = await t.app.inject({ method: 'POST', url, payload: { name: '钩子拒绝' }, headers: h });
+    expect(refused.statusCode).toBe(500);
+    expect((await t.database.pool.query(`select count(*)::int as n from ${await schemaOf(t)}.accounts where name = '钩子拒绝'`)).rows[0].n).toBe(0);
+    off();
+  });
+});
+
+async function schemaOf(t: TestApp) {
+  return (await t.database.pool.query(`select schema_name from crm.workspaces where slug = $1`, [t.slug])).rows[0].schema_name as string;
+}

@@ -2,7 +2,8 @@ import type { Transaction } from 'kysely';
 
 /**
  * Where later issues hang work onto every record write, inside its
- * transaction: normalisation, duplicate checks, automation jobs.
+ * transaction: normalisation, duplicate checks, automation jobs. One registry
+ * per records service (so two servers in one process never share hooks).
  */
 export interface WriteEvent {
   kind: 'create' | 'update' | 'delete' | 'restore';
@@ -15,20 +16,23 @@ export interface WriteEvent {
 
 export type WriteHook = (event: WriteEvent) => Promise<void>;
 
-const hooks: WriteHook[] = [];
+export class WriteHooks {
+  private readonly hooks: WriteHook[] = [];
 
-export function registerWriteHook(hook: WriteHook): () => void {
-  hooks.push(hook);
-  return () => {
-    const i = hooks.indexOf(hook);
-    if (i >= 0) hooks.splice(i, 1);
-  };
-}
+  register(hook: WriteHook): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const i = this.hooks.indexOf(hook);
+      if (i >= 0) this.hooks.splice(i, 1);
+    };
+  }
 
-export async function runHooks(event: WriteEvent): Promise<void> {
-  for (const h of hooks) await h(event);
-}
+  /** With hooks registered, every write takes the transactional path so they run inside it. */
+  get any(): boolean {
+    return this.hooks.length > 0;
+  }
 
-export function hasHooks(): boolean {
-  return hooks.length > 0;
+  async run(event: WriteEvent): Promise<void> {
+    for (const h of this.hooks) await h(event);
+  }
 }

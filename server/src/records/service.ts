@@ -11,7 +11,7 @@ import { accessPredicate, canAssignOwner, canCreate, resolveAccess, scopeOf, typ
 import { checkRecord } from './checks.js';
 import { workspaceModel, type EntityModel, type WorkspaceModel } from './model.js';
 import { checkKeys, checkValues, isEmpty, selectColumns, toColumns, toWire, type Wire } from './values.js';
-import { hasHooks, runHooks, type WriteEvent } from './hooks.js';
+import { WriteHooks, type WriteEvent } from './hooks.js';
 import { changedSql, wireSql } from './wire-sql.js';
 import { openApiFor } from './openapi.js';
 
@@ -63,6 +63,8 @@ const SYSTEM_SORTABLE: Record<string, SortKey['kind']> = { created_at: 'datetime
  * history and audit, all in the write's transaction.
  */
 export class RecordsService {
+  readonly hooks = new WriteHooks();
+
   constructor(
     private readonly db: Kysely<any>,
     private readonly clock: Clock,
@@ -311,7 +313,7 @@ export class RecordsService {
    * BEGIN/COMMIT round trips.
    */
   private simpleInsert(ctx: Ctx, m: EntityModel, values: Wire): boolean {
-    if (m.autonumbers.length || m.formulas.length || m.rollupTargets.length || m.pipelines.length || m.entity.isActivity || hasHooks()) return false;
+    if (m.autonumbers.length || m.formulas.length || m.rollupTargets.length || m.pipelines.length || m.entity.isActivity || this.hooks.any) return false;
     if (values.owner_id !== undefined && values.owner_id !== null && values.owner_id !== ctx.caller.userId) return false;
     return Object.keys(values).every((k) => {
       const t = m.fields.get(k)?.type;
@@ -372,7 +374,7 @@ export class RecordsService {
       values (${sql.join(names.map((n) => sql`${cols[n]}`))}) returning ${this.returning(m)}`.execute(tx));
     const row = await this.afterWrite(ctx, m, tx, p.id, null, inserted.rows[0]!);
     await this.audit(ctx, m, tx, p.id, 'create', diff(m, null, row));
-    await runHooks({ kind: 'create', entity: m.table, recordId: p.id, before: null, after: row, tx } satisfies WriteEvent);
+    await this.hooks.run({ kind: 'create', entity: m.table, recordId: p.id, before: null, after: row, tx } satisfies WriteEvent);
     return row;
   }
 
@@ -409,7 +411,7 @@ export class RecordsService {
       Object.assign(values, checked);
       const cols = toColumns(m, values);
       const sets = Object.entries(cols).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
-      if (!m.formulas.length && !m.rollupTargets.length && !hasHooks() && !m.pipelines.some((p) => changed.has(p.field))) {
+      if (!m.formulas.length && !m.rollupTargets.length && !this.hooks.any && !m.pipelines.some((p) => changed.has(p.field))) {
         // Nothing to compute after the write: the row and its audit row in one statement.
         const audit: Record<string, unknown> = { version: (current.version as number) + 1 };
         for (const k of changed) audit[k] = { from: before[k] ?? null, to: k === 'owner_id' ? values[k] : auditValue(m.fields.get(k)!, values[k]) };
@@ -429,7 +431,7 @@ export class RecordsService {
         where id = ${id}::uuid returning ${this.returning(m)}`.execute(tx));
       const row = await this.afterWrite(ctx, m, tx, id, current, updated.rows[0]!);
       await this.audit(ctx, m, tx, id, 'update', diff(m, current, row));
-      await runHooks({ kind: 'update', entity: m.table, recordId: id, before: current, after: row, tx });
+      await this.hooks.run({ kind: 'update', entity: m.table, recordId: id, before: current, after: row, tx });
       return toWire(m, row);
     }
   }
@@ -526,6 +528,7 @@ export class RecordsService {
         where id = ${id}::uuid returning ${this.returning(m)}`.execute(tx));
       const row = await this.afterWrite(ctx, m, tx, id, current, restored.rows[0]!);
       await this.audit(ctx, m, tx, id, 'restore', { version: row.version });
+      await this.hooks.run({ kind: 'restore', entity: m.table, recordId: id, before: current, after: row, tx });
       return toWire(m, row);
     });
   }
@@ -535,7 +538,7 @@ export class RecordsService {
    * nothing computed after it, no references to check, no deactivated option.
    */
   private simpleUpdate(ctx: Ctx, m: EntityModel, values: Wire): boolean {
-    if (m.entity.rules.length || m.pipelines.length || m.formulas.length || m.rollupTargets.length || m.entity.isActivity || hasHooks()) return false;
+    if (m.entity.rules.length || m.pipelines.length || m.formulas.length || m.rollupTargets.length || m.entity.isActivity || this.hooks.any) return false;
     return Object.entries(values).every(([k, v]) => {
       if (k === 'owner_id') return false;
       const f = m.fields.get(k)!;
@@ -616,6 +619,7 @@ export class RecordsService {
       where id = ${id}::uuid and deleted_at is null returning version`.execute(tx);
     if (!rows.length) return;
     await this.audit(ctx, m, tx, id, 'delete', { version: rows[0]!.version });
+    await this.hooks.run({ kind: 'delete', entity: m.table, recordId: id, before: null, after: await this.rawRow(ctx, m, tx, id), tx });
     for (const { child, field } of cascades) {
       const kids = await sql<{ id: string }>`select id from ${this.table(ctx, child)} where ${sql.ref(field)} = ${id}::uuid and deleted_at is null for update`.execute(tx);
       for (const k of kids.rows) await this.cascadeDelete(ctx, child, tx, k.id, depth + 1);
