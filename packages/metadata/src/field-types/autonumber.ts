@@ -1,17 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { L, nullable, textType } from './helpers.js';
+import { nullable, textType } from './helpers.js';
 
-/**
- * Numbers like CT-2026-0001 from a counter row per entity and period, taken in
- * the write's transaction. `{YYYY}`, `{YY}`, `{MM}`, `{DD}` name the period;
- * exactly one run of zeros (`{0000}`) is the counter and its minimum width.
- */
-export const AUTONUMBER_PATTERN = '^[^{}]*(\\{(YYYY|YY|MM|DD)\\}[^{}]*)*\\{0{1,12}\\}[^{}]*(\\{(YYYY|YY|MM|DD)\\}[^{}]*)*$';
-
+/** Numbers like CT-2026-0001 from a counter row per entity and period; computed by the server. */
 export const autonumber = textType(
   'autonumber',
-  L('自动编号', 'Auto number'),
-  Type.Object({ pattern: Type.String({ pattern: AUTONUMBER_PATTERN, maxLength: 60 }) }),
+  Type.Object({ pattern: Type.String({ pattern: '^[^{}]*(\\{(YYYY|YY|MM|DD)\\}[^{}]*)*\\{0{1,12}\\}[^{}]*$', maxLength: 60 }) }),
   () => nullable(Type.String()),
   { computed: true },
 );

@@ -1,20 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FieldTypeDef } from './field-type.js';
-import { L, NUMBER_OPS, decimalWire, num, numeric } from './helpers.js';
+import { NUMBER_OPS, decimalWire, num } from './helpers.js';
 
-const precision = (f: Parameters<FieldTypeDef['columns']>[0]) => num(f, 'precision', 18);
-const scale = (f: Parameters<FieldTypeDef['columns']>[0]) => num(f, 'scale', 4);
-
-/** numeric(precision, scale), default (18,4); a string on the wire ("3.1416"), never a float. */
 export const decimal: FieldTypeDef = {
   type: 'decimal',
-  label: L('小数', 'Decimal'),
   settings: Type.Object({ precision: Type.Optional(Type.Integer({ minimum: 1, maximum: 38 })), scale: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })) }),
-  columns: (f) => [{ name: f.key, sqlType: numeric(precision(f), scale(f)) }],
+  columns: (f) => [{ name: f.key, sqlType: `numeric(${num(f, 'precision', 18)},${num(f, 'scale', 4)})` }],
   valueKind: () => 'decimal',
   operators: NUMBER_OPS,
-  wireSchema: (f) => decimalWire(precision(f), scale(f)),
+  wireSchema: (f) => decimalWire(f, 4),
   computed: false,
-  sortable: true,
   supports: { unique: true, indexed: true, searchable: false },
 };

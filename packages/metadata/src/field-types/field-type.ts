@@ -39,8 +39,6 @@ export interface FieldLike {
 
 export interface FieldTypeDef {
   type: FieldType;
-  /** Name of the type for people (designer palette, messages). */
-  label: { 'zh-CN': string; en: string };
   /** TypeBox schema of the settings specific to this type (merged into the field schema). */
   settings: TSchema;
   /** Columns the field stores; [] for types not stored (lookup). */
@@ -51,10 +49,8 @@ export interface FieldTypeDef {
   operators: readonly Operator[];
   /** JSON Schema of the value on the wire (records API), for ajv. */
   wireSchema(field: FieldLike): TSchema;
-  /** Whether the value is computed by the server (formula, rollup, autonumber, lookup): not writable by clients, no default, never required. */
+  /** Whether the value is computed by the server (formula, rollup, autonumber, lookup): not writable by clients. */
   computed: boolean;
-  /** Whether lists may sort by it (one column of an ordered kind). */
-  sortable: boolean;
   /** May carry a unique constraint / plain index / search index. */
   supports: { unique: boolean; indexed: boolean; searchable: boolean };
 }

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { L, nullable, textType } from './helpers.js';
+import { nullable, textType } from './helpers.js';
 
-/** http(s) links only: no `javascript:` or `data:` URLs reach a rendered link. */
-export const url = textType('url', L('网址', 'URL'), Type.Object({}), () => nullable(Type.String({ pattern: '^[hH][tT][tT][pP][sS]?://[^\\s]+$', maxLength: 2000 })), {
+export const url = textType('url', Type.Object({}), () => nullable(Type.String({ pattern: '^https?://', maxLength: 2000 })), {
   supports: { unique: true, indexed: true, searchable: false },
 });
