@@ -277,3 +277,69 @@ describe('metadata publish', () => {
     expect(stranger.statusCode).toBe(404);
   });
 });
+
+describe('metadata history, revert and gate findings', () => {
+  let t: TestApp;
+  let rev = 0;
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({ method, url: `/api/w/${t.slug}${url}`, payload: payload as object, headers: { cookie: t.cookie, ...headers } });
+  const put = async (kind: string, doc: { id: string }) => {
+    const res = await api('PUT', `/meta/draft/${kind}/${doc.id}`, doc, { 'if-match': `"${rev}"` });
+    expect(res.statusCode, res.body).toBe(200);
+    rev = res.json().draftRevision;
+  };
+  const publish = async () => {
+    const plan = (await api('POST', '/meta/plan')).json();
+    const pub = await api('POST', '/meta/publish', { planId: plan.planId });
+    expect(pub.statusCode, pub.body).toBe(200);
+    return plan;
+  };
+  const L = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+  const deal = (extra: object[] = []) => ({
+    id: 'ent_deal', key: 'deals', schemaVersion: 1, label: L('商机', 'Deal'), titleField: 'name', ownership: 'owned', rules: [],
+    fields: [
+      { id: 'fld_name', key: 'name', type: 'text', label: L('名称', 'Name') },
+      { id: 'fld_amount', key: 'amount', type: 'currency', label: L('金额', 'Amount') },
+      { id: 'fld_stage', key: 'stage', type: 'select', label: L('阶段', 'Stage'), options: [
+        { id: 'opt_a', key: 'open', label: L('进行中', 'Open'), active: true }, { id: 'opt_b', key: 'quoted', label: L('已报价', 'Quoted'), active: true },
+      ] },
+      ...extra,
+    ],
+  });
+  const pipeline = (gate?: object) => ({ id: 'pl_deal', entity: 'deals', field: 'stage', schemaVersion: 1, transitions: 'any', stages: [
+    { id: 'opt_a', key: 'open', probability: 10 }, { id: 'opt_b', key: 'quoted', probability: 50, ...(gate ? { gate } : {}) },
+  ] });
+
+  beforeAll(async () => { t = await startTestApp(); });
+  afterAll(async () => { await t.close(); });
+
+  it('reverts to an earlier revision through an ordinary plan that archives, never drops', async () => {
+    await put('entity', deal());
+    await put('pipeline', pipeline());
+    await publish();
+    await put('entity', deal([{ id: 'fld_region', key: 'region', type: 'text', label: L('区域', 'Region') }]));
+    await publish();
+    const r1 = (await api('GET', '/meta/revisions/1')).json().data;
+    expect(r1.documents.map((d: { id: string }) => d.id).sort()).toEqual(['ent_deal', 'pl_deal']);
+    const back = await api('POST', '/meta/draft/revert', { revision: 1 }, { 'if-match': `"${rev}"` });
+    expect(back.statusCode, back.body).toBe(200);
+    rev = back.json().draftRevision;
+    const plan = await publish();
+    expect(plan.actions.map((a: { kind: string }) => a.kind)).toEqual(['archiveField']);
+    const ws = (await t.database.pool.query(`select schema_name from crm.workspaces where slug = $1`, [t.slug])).rows[0].schema_name;
+    const cols = (await t.database.pool.query(`select column_name from information_schema.columns where table_schema = $1 and table_name = 'deals'`, [ws])).rows.map((r) => r.column_name);
+    expect(cols).toContain('region');
+    expect((await api('POST', '/meta/draft/revert', { revision: 99 }, { 'if-match': `"${rev}"` })).statusCode).toBe(404);
+  });
+
+  it('says which records sit in a stage whose new gate they would fail', async () => {
+    const mk = (body: object) => t.app.inject({ method: 'POST', url: `/api/w/${t.slug}/records/deals`, payload: body, headers: { cookie: t.cookie } });
+    expect((await mk({ name: '有金额', stage: 'quoted', amount: '100.00' })).statusCode).toBe(201);
+    const bare = (await mk({ name: '没金额', stage: 'quoted' })).json().data;
+    expect((await mk({ name: '进行中', stage: 'open' })).statusCode).toBe(201);
+    await put('pipeline', pipeline({ requiredFields: ['amount'] }));
+    const res = await api('GET', '/meta/draft/pipeline/pl_deal/gate-findings');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data).toEqual([{ stage: 'quoted', count: 1, samples: [bare.id] }]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ifMatchOf } from '../http/if-match.js';
+import { AppError } from '../errors/app-error.js';
 import { pickLang } from '../errors/i18n.js';
 import { loadWorkspace, requireRole } from '../workspaces/routes.js';
 import { MetadataService } from './service.js';
@@ -58,6 +59,27 @@ export async function metadataRoutes(app: FastifyInstance, opts: { metadata: Met
       return service.publish(ws, actorOf(request), request.body.planId, pickLang(request.headers['accept-language']));
     },
   );
+
+  app.get<{ Params: { ws: string; revision: string } }>('/api/w/:ws/meta/revisions/:revision', async (request) => {
+    const ws = requireRole(request, DESIGNERS);
+    const n = Number(request.params.revision);
+    if (!Number.isInteger(n) || n < 1) throw new AppError('CRM_ERR_NOT_FOUND');
+    return { data: await service.revision(ws, n) };
+  });
+
+  app.post<{ Body: { revision: number } }>('/api/w/:ws/meta/draft/revert', {
+    schema: { body: { type: 'object', additionalProperties: false, required: ['revision'], properties: { revision: { type: 'integer', minimum: 1 } } } },
+  }, async (request, reply) => {
+    const ws = requireRole(request, DESIGNERS);
+    const result = await service.revert(ws, actorOf(request), request.body.revision, ifMatchOf(request));
+    void reply.header('etag', `"${result.draftRevision}"`);
+    return result;
+  });
+
+  app.get<{ Params: { ws: string; id: string } }>('/api/w/:ws/meta/draft/pipeline/:id/gate-findings', async (request) => {
+    const ws = requireRole(request, DESIGNERS);
+    return { data: await app.services.records.gateFindings({ ws, userId: request.user!.id }, request.params.id, (await service.draft(ws)).documents) };
+  });
 
   app.get('/api/w/:ws/meta/revisions', async (request) => {
     const ws = requireRole(request, DESIGNERS);

@@ -143,6 +143,36 @@ export class MetadataService {
     return { revision: result.revision, actions: result.actions.map((a) => ({ ...a, description: describeAction(a, lang) })) };
   }
 
+  async revision(ws: WorkspaceContext, revision: number) {
+    const row = await this.db.selectFrom('crm.metadata_revisions').select(['revision', 'published_at', 'published_by']).where('workspace_id', '=', ws.id).where('revision', '=', revision).executeTakeFirst();
+    if (!row) throw new AppError('CRM_ERR_NOT_FOUND');
+    return { ...row, documents: await loadRevision(this.db, ws.id, revision) };
+  }
+
+  /**
+   * Puts an earlier published revision back into the draft. Publishing it is an
+   * ordinary plan + publish: what the old revision lacks is archived, never
+   * dropped, and the plan says so before anything runs.
+   */
+  async revert(ws: WorkspaceContext, actor: Actor, revision: number, ifMatch: number) {
+    return this.db.transaction().execute(async (tx) => {
+      const current = await lockDraft(tx, ws.id, ifMatch);
+      const exists = await tx.selectFrom('crm.metadata_revisions').select('revision').where('workspace_id', '=', ws.id).where('revision', '=', revision).executeTakeFirst();
+      if (!exists) throw new AppError('CRM_ERR_NOT_FOUND');
+      const docs = await loadRevision(tx, ws.id, revision);
+      await tx.deleteFrom('crm.metadata_drafts').where('workspace_id', '=', ws.id).execute();
+      if (docs.length) {
+        await tx.insertInto('crm.metadata_drafts').values(docs.map((d) => ({
+          workspace_id: ws.id, kind: d.kind, doc_id: d.id, schema_version: d.schemaVersion, body: JSON.stringify(d.body), updated_by: actor.userId, updated_at: this.clock.now(),
+        }))).execute();
+      }
+      const draftRevision = current + 1;
+      await tx.updateTable('crm.workspaces').set({ draft_revision: draftRevision }).where('id', '=', ws.id).execute();
+      await audit(tx, ws.id, actor, 'metadata.draft.revert', { to: revision, draftRevision });
+      return { draftRevision };
+    });
+  }
+
   async revisions(ws: WorkspaceContext) {
     return this.db.selectFrom('crm.metadata_revisions').select(['revision', 'published_at', 'published_by', 'plan_id']).where('workspace_id', '=', ws.id).orderBy('revision', 'desc').limit(200).execute();
   }

@@ -9,7 +9,7 @@ import type { WorkspaceContext } from '../context.js';
 import type { PublishedMetadata } from '../metadata/cache.js';
 import { accessPredicate, canAssignOwner, canCreate, resolveAccess, scopeOf, type Access, type Right } from './access.js';
 import { checkRecord } from './checks.js';
-import { workspaceModel, type EntityModel, type WorkspaceModel } from './model.js';
+import { workspaceModel, type EntityModel, type PipelineModel, type WorkspaceModel } from './model.js';
 import { checkKeys, checkValues, isEmpty, selectColumns, toColumns, toWire, type Wire } from './values.js';
 import { WriteHooks, type WriteEvent } from './hooks.js';
 import { changedSql, wireSql } from './wire-sql.js';
@@ -789,6 +789,35 @@ export class RecordsService {
         .flatMap((c) => [...c.fields.values()].filter((f) => f.type === 'relation' && f.target === m.table).map((f) => ({ entity: c.table, field: f.key, label: c.entity.pluralLabel ?? c.entity.label }))),
     }));
     return { workspace: { slug: caller.ws.slug, settings: caller.ws.settings, role: caller.ws.role }, revision: meta.revision, entities };
+  }
+
+  /**
+   * For a draft pipeline: per stage with a gate, how many published records sit
+   * in that stage today and would fail the new gate (so the designer can say so
+   * before publishing). Fields the draft adds are not in the table yet and are
+   * left out of the count.
+   */
+  async gateFindings(caller: Caller, pipelineId: string, drafts: { kind: string; id: string; body: Record<string, unknown> }[]) {
+    const ctx = await this.ctx(caller);
+    const doc = drafts.find((d) => d.kind === 'pipeline' && d.id === pipelineId)?.body as { entity: string; field: string; stages: PipelineModel['stages'] } | undefined;
+    if (!doc) throw new AppError('CRM_ERR_NOT_FOUND');
+    const m = ctx.model.entities.get(doc.entity);
+    if (!m || !m.fields.has(doc.field)) return [];
+    const out: { stage: string; count: number; samples: string[] }[] = [];
+    for (const stage of doc.stages) {
+      if (!stage.gate) continue;
+      const required = (stage.gate.requiredFields ?? []).filter((k) => m.fields.has(k));
+      const checks: RawBuilder<unknown>[] = required.map((k) => sql`${sql.ref(k)} is not null`);
+      if (stage.gate.rule && !validateRule(stage.gate.rule, m.ruleSchema).length) {
+        checks.push(sql`(${this.compileFilter(ctx, m, stage.gate.rule)})`);
+      }
+      if (!checks.length) continue;
+      const { rows } = await sql<{ n: number; ids: string[] | null }>`select count(*)::int as n, (array_agg(id::text order by id))[1:5] as ids
+        from ${this.table(ctx, m)} where deleted_at is null and ${sql.ref(doc.field)} = ${stage.key} and ${this.pred(ctx, m, 'read')}
+        and not (${sql.join(checks, sql` and `)})`.execute(this.db);
+      out.push({ stage: stage.key, count: rows[0]!.n, samples: rows[0]!.ids ?? [] });
+    }
+    return out;
   }
 
   async openApi(caller: Caller, lang: 'zh-CN' | 'en') {
