@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +8,10 @@ import { addMember, createUser, installTemplate, readTemplate, workspaceFor } fr
 import { startTestApp, type TestApp } from '../support/app.js';
 import { haveChrome, launch } from './browser.js';
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+// The committed screenshots change only on purpose: `UPDATE_SCREENSHOTS=1 npm test`.
+const shots = process.env.UPDATE_SCREENSHOTS === '1'
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : `${mkdtempSync(join(tmpdir(), 'crm-shots-'))}/`;
 const template = fileURLToPath(new URL('../../templates/default-crm', import.meta.url));
 
 /** A rep logs in, opens leads, creates a lead, converts it, and finds the account, contact and opportunity. */
