@@ -1,3 +1,8 @@
+/** A decimal literal in a rule: plain notation, no exponent, at most 30 + 20 digits. */
+export const DECIMAL_LITERAL = /^-?\d{1,30}(\.\d{1,20})?$/;
+/** A decimal on the wire (CONVENTIONS.md §2: PostgreSQL's `numeric::text`). */
+export const DECIMAL_WIRE = /^-?\d+(\.\d+)?$/;
+
 /** Exact comparison of decimal strings ("-12000.50" vs "3"), never through floats. */
 export function compareDecimal(a: string, b: string): number {
   const pa = split(a);
@@ -11,12 +16,11 @@ export function compareDecimal(a: string, b: string): number {
 interface Parts { neg: boolean; int: string; frac: string; zero: boolean }
 
 function split(s: string): Parts {
-  const t = s.trim();
-  const neg = t.startsWith('-');
-  const body = t.replace(/^[-+]/, '');
-  const [i = '0', f = ''] = body.split('.');
-  const int = i.replace(/^0+/, '');
-  const frac = f.replace(/0+$/, '');
+  const neg = s.startsWith('-');
+  const body = neg ? s.slice(1) : s;
+  const dot = body.indexOf('.');
+  const int = (dot < 0 ? body : body.slice(0, dot)).replace(/^0+/, '');
+  const frac = dot < 0 ? '' : body.slice(dot + 1).replace(/0+$/, '');
   return { neg, int, frac, zero: int === '' && frac === '' };
 }
 

@@ -1,216 +1,240 @@
-import { RULE_LIMITS, type RuleIssue, type RuleSchema, type ValueKind } from './types.js';
+import { esc, FORBIDDEN_KEYS, inspectJson } from './json.js';
+import { isTextLiteral, kinds, type KindSpec } from './kinds.js';
+import { MIRROR, PREVIOUS_PREFIX, type CompareOp, type DaysHelper, type Literal, type Node, type Operand, type VarRef } from './nodes.js';
+import { RULE_LIMITS, type RuleIssue, type RuleIssueCode, type RuleSchema } from './types.js';
 
 /**
- * Parsing checks a json-logic rule against the typed subset of CONVENTIONS.md §4
- * and turns it into plain frozen nodes. Both the in-memory evaluator and the SQL
- * compiler (packages/query) walk these nodes, so they cannot disagree on what a
- * rule means. Nothing here executes anything from the rule.
+ * Checks a json-logic rule against the typed subset of CONVENTIONS.md §4 and
+ * turns it into frozen nodes (nodes.ts). Only allowlisted operators exist;
+ * nothing in a rule is ever executed or used as a property path.
+ *
+ *   parse({"and": [{">": [{"var": "amount"}, "1000"]}, {"==": [{"var": "stage"}, "won"]}]}, schema)
+ *   -> { ok: true, node: { kind: 'and', args: [
+ *        { kind: 'compare', op: '>', left: {var amount}, right: {literal "1000"}, type: 'decimal' },
+ *        { kind: 'compare', op: '==', left: {var stage}, right: {literal "won"}, type: 'text' } ] } }
  */
-export type Node =
-  | { kind: 'and'; args: Node[] }
-  | { kind: 'or'; args: Node[] }
-  | { kind: 'not'; arg: Node }
-  | { kind: 'compare'; op: CompareOp; left: Operand; right: Operand; type: ValueKind }
-  | { kind: 'in'; left: VarRef; values: Literal[]; type: ValueKind }
-  | { kind: 'contains'; left: VarRef; value: string; type: 'text' | 'textArray' }
-  | { kind: 'startsWith'; left: VarRef; value: string }
-  | { kind: 'isEmpty'; left: VarRef };
-
-export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
-export type NodeKind = Node['kind'];
-
-export interface VarRef { kind: 'var'; name: string; type: ValueKind }
-export interface Literal { kind: 'literal'; value: string | number | boolean; type: ValueKind }
-export interface DateHelper { kind: 'days'; offset: number }
-export type Operand = VarRef | Literal | DateHelper;
-
 export const OPERATORS = ['==', '!=', '<', '<=', '>', '>=', 'in', 'contains', 'startsWith', 'isEmpty', 'and', 'or', '!', 'var', 'daysAgo', 'daysFromNow'] as const;
-const OPERATOR_SET = new Set<string>(OPERATORS);
-const ORDERED: ReadonlySet<ValueKind> = new Set(['integer', 'decimal', 'date', 'datetime']);
-const IN_KINDS: ReadonlySet<ValueKind> = new Set(['text', 'integer', 'decimal', 'uuid']);
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-const DECIMAL = /^-?\d{1,30}(\.\d{1,20})?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type Operator = (typeof OPERATORS)[number];
+type ValueOperator = 'var' | 'daysAgo' | 'daysFromNow';
+type ConditionOperator = Exclude<Operator, ValueOperator>;
+
+const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
+
+/** Field keys (plain identifiers) and the context variables; nothing else is a variable name. */
+const VAR_NAME = /^(?:[a-z][a-z0-9_]{0,62}|\$now|\$user\.id|\$user\.teams|\$previous\.[a-z][a-z0-9_]{0,62})$/;
+const MAX_DAYS = 36_500;
 
 export type ParseResult = { ok: true; node: Node } | { ok: false; issues: RuleIssue[] };
 
 export function parse(rule: unknown, schema: RuleSchema): ParseResult {
+  const pre = inspectJson(rule, RULE_LIMITS);
+  if (pre) return { ok: false, issues: [pre] };
   const issues: RuleIssue[] = [];
-  let size: number;
-  try {
-    size = Buffer.byteLength(JSON.stringify(rule) ?? '', 'utf8');
-  } catch {
-    return { ok: false, issues: [{ pointer: '', code: 'RULE_NOT_OBJECT' }] };
-  }
-  if (size > RULE_LIMITS.maxBytes) return { ok: false, issues: [{ pointer: '', code: 'RULE_TOO_LARGE', params: { max: RULE_LIMITS.maxBytes, size } }] };
-  const p = new Parser(schema, issues);
-  const node = p.bool(rule, '', 1);
-  return issues.length || !node ? { ok: false, issues: issues.length ? issues : [{ pointer: '', code: 'RULE_NOT_OBJECT' }] } : { ok: true, node };
+  const node = new Parser(schema, issues).condition(rule, '', 1);
+  if (issues.length || !node) return { ok: false, issues: issues.length ? issues : [{ pointer: '', code: 'RULE_NOT_OBJECT' }] };
+  return { ok: true, node };
 }
 
-const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+/** One `{ "op": args }` object: the operator, its arguments and where they are. */
+interface Call {
+  op: Operator;
+  args: readonly unknown[];
+  /** Pointer to the operator key. */
+  at: string;
+  /** Pointer to argument i (the operator key itself when the argument was not written as an array). */
+  argAt(i: number): string;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+const isVarShaped = (x: unknown): boolean => isObject(x) && Object.keys(x).length === 1 && Object.hasOwn(x, 'var');
+const freeze = <const T extends object>(x: T): T => Object.freeze(x);
+
+/** Condition operators, one entry each (an operator without a parser does not compile). */
+const conditions: Readonly<Record<ConditionOperator, (p: Parser, c: Call, depth: number) => Node | undefined>> = {
+  and: (p, c, depth) => p.junction('and', c, depth),
+  or: (p, c, depth) => p.junction('or', c, depth),
+  '!': (p, c, depth) => p.not(c, depth),
+  '==': (p, c) => p.compare('==', c),
+  '!=': (p, c) => p.compare('!=', c),
+  '<': (p, c) => p.compare('<', c),
+  '<=': (p, c) => p.compare('<=', c),
+  '>': (p, c) => p.compare('>', c),
+  '>=': (p, c) => p.compare('>=', c),
+  in: (p, c) => p.inList(c),
+  contains: (p, c) => p.contains(c),
+  startsWith: (p, c) => p.startsWith(c),
+  isEmpty: (p, c) => p.isEmpty(c),
+};
 
 class Parser {
   constructor(private readonly schema: RuleSchema, private readonly issues: RuleIssue[]) {}
 
-  private fail(pointer: string, code: RuleIssue['code'], params?: Record<string, unknown>): undefined {
+  private fail(pointer: string, code: RuleIssueCode, params?: Record<string, unknown>): undefined {
     this.issues.push(params ? { pointer, code, params } : { pointer, code });
     return undefined;
   }
 
-  /** `{ "op": args }` with exactly one own key that is an allowed operator. */
-  private opOf(x: unknown, at: string): { op: string; args: unknown[]; at: string } | undefined {
-    if (!x || typeof x !== 'object' || Array.isArray(x)) return this.fail(at, 'RULE_NOT_OBJECT');
+  /** `{ "op": args }` with exactly one key, an allowlisted operator. */
+  private call(x: unknown, at: string): Call | undefined {
+    if (!isObject(x)) return this.fail(at, 'RULE_NOT_OBJECT');
     const keys = Object.keys(x);
     if (keys.length !== 1) return this.fail(at, 'RULE_NOT_OBJECT', { keys: keys.length });
     const op = keys[0]!;
-    if (FORBIDDEN_KEYS.has(op) || !OPERATOR_SET.has(op)) return this.fail(`${at}/${esc(op)}`, 'RULE_UNKNOWN_OPERATOR', { op });
-    const raw = (x as Record<string, unknown>)[op];
-    return { op, args: Array.isArray(raw) ? raw : [raw], at: `${at}/${esc(op)}` };
+    const opAt = `${at}/${esc(op)}`;
+    if (FORBIDDEN_KEYS.has(op) || !OPERATOR_SET.has(op)) return this.fail(opAt, 'RULE_UNKNOWN_OPERATOR', { op });
+    const raw = x[op];
+    const isList = Array.isArray(raw);
+    return { op: op as Operator, args: isList ? raw : [raw], at: opAt, argAt: (i) => (isList ? `${opAt}/${i}` : opAt) };
   }
 
-  bool(x: unknown, at: string, depth: number): Node | undefined {
+  condition(x: unknown, at: string, depth: number): Node | undefined {
     if (depth > RULE_LIMITS.maxDepth) return this.fail(at, 'RULE_TOO_DEEP', { max: RULE_LIMITS.maxDepth });
-    const o = this.opOf(x, at);
-    if (!o) return undefined;
-    const { op, args } = o;
-    const argAt = (i: number) => (Array.isArray((x as Record<string, unknown>)[op]) ? `${o.at}/${i}` : o.at);
-    switch (op) {
-      case 'and':
-      case 'or': {
-        if (args.length < 1) return this.fail(o.at, 'RULE_BAD_ARITY', { op, min: 1 });
-        const nodes = args.map((a, i) => this.bool(a, argAt(i), depth + 1));
-        return nodes.every(Boolean) ? Object.freeze({ kind: op as 'and' | 'or', args: nodes as Node[] } as Node) : undefined;
-      }
-      case '!': {
-        if (args.length !== 1) return this.fail(o.at, 'RULE_BAD_ARITY', { op, expected: 1 });
-        const n = this.bool(args[0], argAt(0), depth + 1);
-        return n ? Object.freeze({ kind: 'not', arg: n }) : undefined;
-      }
-      case '==': case '!=': case '<': case '<=': case '>': case '>=':
-        return this.compare(op, args, o.at, argAt);
-      case 'in': {
-        if (args.length !== 2) return this.fail(o.at, 'RULE_BAD_ARITY', { op, expected: 2 });
-        const left = this.varRef(args[0], argAt(0));
-        if (!left) return undefined;
-        if (!IN_KINDS.has(left.type)) return this.fail(o.at, 'RULE_OPERATOR_NOT_FOR_TYPE', { op, type: left.type, var: left.name });
-        const list = args[1];
-        if (!Array.isArray(list) || list.length === 0) return this.fail(argAt(1), 'RULE_BAD_LITERAL', { expected: 'non-empty list' });
-        const values = list.map((v, i) => this.literal(v, left, `${argAt(1)}/${i}`));
-        return values.every(Boolean) ? Object.freeze({ kind: 'in', left, values: values as Literal[], type: left.type }) : undefined;
-      }
-      case 'contains':
-      case 'startsWith': {
-        if (args.length !== 2) return this.fail(o.at, 'RULE_BAD_ARITY', { op, expected: 2 });
-        const left = this.varRef(args[0], argAt(0));
-        if (!left) return undefined;
-        const okType = op === 'contains' ? left.type === 'text' || left.type === 'textArray' : left.type === 'text';
-        if (!okType) return this.fail(o.at, 'RULE_OPERATOR_NOT_FOR_TYPE', { op, type: left.type, var: left.name });
-        const v = args[1];
-        if (typeof v !== 'string' || v.length === 0 || v.length > 1000) return this.fail(argAt(1), 'RULE_BAD_LITERAL', { expected: 'non-empty string' });
-        if (left.type === 'textArray') {
-          const opts = this.schema.vars[left.name]?.options;
-          if (opts && !opts.includes(v)) return this.fail(argAt(1), 'RULE_UNKNOWN_OPTION', { option: v, var: left.name });
-        }
-        return op === 'contains'
-          ? Object.freeze({ kind: 'contains', left, value: v, type: left.type as 'text' | 'textArray' })
-          : Object.freeze({ kind: 'startsWith', left, value: v });
-      }
-      case 'isEmpty': {
-        if (args.length !== 1) return this.fail(o.at, 'RULE_BAD_ARITY', { op, expected: 1 });
-        const left = this.varRef(args[0], argAt(0));
-        return left ? Object.freeze({ kind: 'isEmpty', left }) : undefined;
-      }
-      default:
-        // var / daysAgo / daysFromNow are values, not conditions.
-        return this.fail(o.at, 'RULE_TYPE_MISMATCH', { op, expected: 'condition' });
-    }
+    const c = this.call(x, at);
+    if (!c) return undefined;
+    if (!Object.hasOwn(conditions, c.op)) return this.fail(c.at, 'RULE_TYPE_MISMATCH', { op: c.op, expected: 'condition' });
+    return conditions[c.op as ConditionOperator](this, c, depth);
   }
 
-  private compare(op: CompareOp, args: unknown[], at: string, argAt: (i: number) => string): Node | undefined {
-    if (args.length !== 2) return this.fail(at, 'RULE_BAD_ARITY', { op, expected: 2 });
-    // One side is a field; the other a literal, a date helper or a field of the same kind.
-    const isVar = (a: unknown) => !!a && typeof a === 'object' && !Array.isArray(a) && Object.keys(a).length === 1 && 'var' in a;
-    const varIndex = isVar(args[0]) ? 0 : isVar(args[1]) ? 1 : -1;
-    if (varIndex < 0) return this.fail(at, 'RULE_TYPE_MISMATCH', { op, expected: 'a field on one side' });
-    const v = this.varRef(args[varIndex], argAt(varIndex));
-    if (!v) return undefined;
-    if (v.type === 'textArray' || ((op !== '==' && op !== '!=') && !ORDERED.has(v.type))) {
-      return this.fail(at, 'RULE_OPERATOR_NOT_FOR_TYPE', { op, type: v.type, var: v.name });
-    }
-    const otherIndex = 1 - varIndex;
-    const other = this.operand(args[otherIndex], v, argAt(otherIndex));
-    if (!other) return undefined;
-    const [left, right] = varIndex === 0 ? [v, other] : [other, v];
-    return Object.freeze({ kind: 'compare', op, left, right, type: v.type });
+  junction(kind: 'and' | 'or', c: Call, depth: number): Node | undefined {
+    if (c.args.length < 1) return this.fail(c.at, 'RULE_BAD_ARITY', { op: c.op, min: 1 });
+    const args = c.args.map((a, i) => this.condition(a, c.argAt(i), depth + 1));
+    if (!args.every((a): a is Node => a !== undefined)) return undefined;
+    return freeze({ kind, args: freeze(args) });
   }
 
+  not(c: Call, depth: number): Node | undefined {
+    if (c.args.length !== 1) return this.fail(c.at, 'RULE_BAD_ARITY', { op: c.op, expected: 1 });
+    const arg = this.condition(c.args[0], c.argAt(0), depth + 1);
+    return arg && freeze({ kind: 'not', arg });
+  }
+
+  compare(op: CompareOp, c: Call): Node | undefined {
+    if (c.args.length !== 2) return this.fail(c.at, 'RULE_BAD_ARITY', { op, expected: 2 });
+    const vi = isVarShaped(c.args[0]) ? 0 : isVarShaped(c.args[1]) ? 1 : -1;
+    if (vi < 0) return this.noField(c);
+    const left = this.varRef(c.args[vi], c.argAt(vi));
+    if (!left) return undefined;
+    const spec: KindSpec<unknown> = kinds[left.type];
+    if (!spec.scalar || (op !== '==' && op !== '!=' && !spec.ordered)) return this.notForType(c, left);
+    const right = this.operand(c.args[1 - vi], left, c.argAt(1 - vi));
+    if (!right) return undefined;
+    return freeze({ kind: 'compare', op: vi === 0 ? op : MIRROR[op], left, right, type: left.type });
+  }
+
+  inList(c: Call): Node | undefined {
+    if (c.args.length !== 2) return this.fail(c.at, 'RULE_BAD_ARITY', { op: c.op, expected: 2 });
+    if (!isVarShaped(c.args[0])) return this.noField(c);
+    const left = this.varRef(c.args[0], c.argAt(0));
+    if (!left) return undefined;
+    if (!kinds[left.type].scalar) return this.notForType(c, left);
+    const list = c.args[1];
+    if (!Array.isArray(list)) return this.fail(c.argAt(1), 'RULE_BAD_LITERAL', { expected: `list of ${kinds[left.type].expected}`, var: left.name });
+    const values = list.map((v, i) => this.literal(v, left, `${c.argAt(1)}/${i}`));
+    if (!values.every((v): v is Literal => v !== undefined)) return undefined;
+    return freeze({ kind: 'in', left, values: freeze(values), type: left.type });
+  }
+
+  contains(c: Call): Node | undefined {
+    const t = this.textTest(c);
+    if (!t) return undefined;
+    const { left, value } = t;
+    if (left.type === 'text') return freeze({ kind: 'textContains', left, value });
+    const options = this.options(left);
+    if (options && !options.includes(value)) return this.fail(c.argAt(1), 'RULE_UNKNOWN_OPTION', { var: left.name, option: value });
+    return freeze({ kind: 'arrayContains', left, value });
+  }
+
+  startsWith(c: Call): Node | undefined {
+    const t = this.textTest(c);
+    if (!t) return undefined;
+    if (t.left.type !== 'text') return this.notForType(c, t.left);
+    return freeze({ kind: 'startsWith', left: t.left, value: t.value });
+  }
+
+  isEmpty(c: Call): Node | undefined {
+    if (c.args.length !== 1) return this.fail(c.at, 'RULE_BAD_ARITY', { op: c.op, expected: 1 });
+    if (!isVarShaped(c.args[0])) return this.noField(c);
+    const left = this.varRef(c.args[0], c.argAt(0));
+    return left && freeze({ kind: 'isEmpty', left });
+  }
+
+  /** `contains` / `startsWith`: a text or text-array field, then a text literal. */
+  private textTest(c: Call): { left: VarRef; value: string } | undefined {
+    if (c.args.length !== 2) return this.fail(c.at, 'RULE_BAD_ARITY', { op: c.op, expected: 2 });
+    if (!isVarShaped(c.args[0])) return this.noField(c);
+    const left = this.varRef(c.args[0], c.argAt(0));
+    if (!left) return undefined;
+    if (left.type !== 'text' && left.type !== 'textArray') return this.notForType(c, left);
+    const value = c.args[1];
+    if (!isTextLiteral(value)) return this.fail(c.argAt(1), 'RULE_BAD_LITERAL', { expected: 'text', var: left.name });
+    return { left, value };
+  }
+
+  /** No field where one is needed: report unknown operators inside first, else the mismatch. */
+  private noField(c: Call): undefined {
+    const before = this.issues.length;
+    c.args.forEach((a, i) => isObject(a) && this.call(a, c.argAt(i)));
+    if (this.issues.length === before) this.fail(c.at, 'RULE_TYPE_MISMATCH', { op: c.op, expected: 'field' });
+    return undefined;
+  }
+
+  private notForType(c: Call, v: VarRef): undefined {
+    return this.fail(c.at, 'RULE_OPERATOR_NOT_FOR_TYPE', { op: c.op, type: v.type, var: v.name });
+  }
+
+  private options(v: VarRef): readonly string[] | undefined {
+    return Object.hasOwn(this.schema.vars, v.name) ? this.schema.vars[v.name]?.options : undefined;
+  }
+
+  private varRef(x: unknown, at: string): VarRef | undefined {
+    const c = this.call(x, at)!; // callers checked isVarShaped
+    if (c.args.length !== 1) return this.fail(c.at, 'RULE_BAD_ARITY', { op: 'var', expected: 1 });
+    const name = c.args[0];
+    const known =
+      typeof name === 'string' &&
+      VAR_NAME.test(name) &&
+      !FORBIDDEN_KEYS.has(name) &&
+      !FORBIDDEN_KEYS.has(name.slice(PREVIOUS_PREFIX.length)) &&
+      Object.hasOwn(this.schema.vars, name);
+    const spec = known ? this.schema.vars[name] : undefined;
+    if (!spec || !Object.hasOwn(kinds, spec.kind)) {
+      return this.fail(c.argAt(0), 'RULE_UNKNOWN_VAR', { var: typeof name === 'string' ? name : (JSON.stringify(name) ?? String(name)) });
+    }
+    return freeze({ kind: 'var', name: name as string, type: spec.kind });
+  }
+
+  /** The other side of a comparison with `against`: a literal, a date helper or a field of the same kind. */
   private operand(x: unknown, against: VarRef, at: string): Operand | undefined {
-    if (x && typeof x === 'object' && !Array.isArray(x)) {
-      const keys = Object.keys(x);
-      if (keys.length === 1 && keys[0] === 'var') {
-        const r = this.varRef(x, at);
-        if (r && r.type !== against.type) return this.fail(at, 'RULE_TYPE_MISMATCH', { var: r.name, type: r.type, expected: against.type });
-        return r;
-      }
-      if (keys.length === 1 && (keys[0] === 'daysAgo' || keys[0] === 'daysFromNow')) {
-        const op = keys[0];
-        if (against.type !== 'date' && against.type !== 'datetime') return this.fail(at, 'RULE_TYPE_MISMATCH', { op, type: against.type });
-        const raw = (x as Record<string, unknown>)[op];
-        const n = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
-        if (typeof n !== 'number' || !Number.isInteger(n) || Math.abs(n) > 36_500) return this.fail(`${at}/${op}`, 'RULE_BAD_LITERAL', { expected: 'whole number of days' });
-        return Object.freeze({ kind: 'days', offset: op === 'daysAgo' ? -n : n });
-      }
-      // Anything else in operand position: an operator we do not know, or one that is not a value.
-      this.opOf(x, at) && this.fail(at, 'RULE_TYPE_MISMATCH', { expected: against.type });
-      return undefined;
+    if (!isObject(x)) return this.literal(x, against, at);
+    const c = this.call(x, at);
+    if (!c) return undefined;
+    if (c.op === 'var') {
+      const v = this.varRef(x, at);
+      if (v && v.type !== against.type) return this.fail(at, 'RULE_TYPE_MISMATCH', { var: v.name, type: v.type, expected: against.type });
+      return v;
     }
-    return this.literal(x, against, at);
+    if (c.op === 'daysAgo' || c.op === 'daysFromNow') return this.days(c, against);
+    return this.fail(c.at, 'RULE_TYPE_MISMATCH', { op: c.op, expected: kinds[against.type].expected });
   }
 
-  varRef(x: unknown, at: string): VarRef | undefined {
-    if (!x || typeof x !== 'object' || Array.isArray(x) || Object.keys(x).length !== 1 || !('var' in x)) {
-      return this.fail(at, 'RULE_TYPE_MISMATCH', { expected: 'field' });
+  private days(c: Call, against: VarRef): DaysHelper | undefined {
+    if (against.type !== 'date' && against.type !== 'datetime') return this.fail(c.at, 'RULE_TYPE_MISMATCH', { op: c.op, expected: kinds[against.type].expected });
+    if (c.args.length !== 1) return this.fail(c.at, 'RULE_BAD_ARITY', { op: c.op, expected: 1 });
+    const n = c.args[0];
+    if (!Number.isSafeInteger(n) || Math.abs(n as number) > MAX_DAYS) {
+      return this.fail(c.argAt(0), 'RULE_BAD_LITERAL', { expected: `whole number of days (at most ${MAX_DAYS})` });
     }
-    let name = (x as { var: unknown }).var;
-    if (Array.isArray(name) && name.length === 1) name = name[0];
-    if (typeof name !== 'string') return this.fail(`${at}/var`, 'RULE_UNKNOWN_VAR', { var: String(name) });
-    const spec = Object.hasOwn(this.schema.vars, name) ? this.schema.vars[name] : undefined;
-    if (!spec || FORBIDDEN_KEYS.has(name)) return this.fail(`${at}/var`, 'RULE_UNKNOWN_VAR', { var: name });
-    return Object.freeze({ kind: 'var', name, type: spec.kind });
+    const days = n as number;
+    return freeze({ kind: 'days', offset: c.op === 'daysAgo' ? -days || 0 : days, type: against.type });
   }
 
   private literal(x: unknown, against: VarRef, at: string): Literal | undefined {
-    const bad = (expected: string) => this.fail(at, 'RULE_BAD_LITERAL', { expected, var: against.name });
-    const lit = (value: string | number | boolean) => Object.freeze({ kind: 'literal' as const, value, type: against.type });
-    switch (against.type) {
-      case 'text': {
-        if (typeof x !== 'string' || x.length > 1000) return bad('text');
-        const opts = this.schema.vars[against.name]?.options;
-        if (opts && !opts.includes(x)) return this.fail(at, 'RULE_UNKNOWN_OPTION', { option: x, var: against.name });
-        return lit(x);
-      }
-      case 'integer':
-        return typeof x === 'number' && Number.isSafeInteger(x) ? lit(x) : bad('integer');
-      case 'decimal':
-        if (typeof x === 'number' && Number.isFinite(x) && DECIMAL.test(String(x))) return lit(String(x));
-        return typeof x === 'string' && DECIMAL.test(x) ? lit(x) : bad('decimal');
-      case 'boolean':
-        return typeof x === 'boolean' ? lit(x) : bad('boolean');
-      case 'date': {
-        const m = typeof x === 'string' ? DATE.exec(x) : null;
-        if (!m) return bad('YYYY-MM-DD');
-        const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-        return d.toISOString().slice(0, 10) === x && Number(m[1]) >= 1 ? lit(x as string) : bad('YYYY-MM-DD');
-      }
-      case 'datetime':
-        return typeof x === 'string' && DATETIME.test(x) && !Number.isNaN(Date.parse(x)) ? lit(x) : bad('ISO 8601 datetime');
-      case 'uuid':
-        return typeof x === 'string' && UUID.test(x) ? lit(x.toLowerCase()) : bad('uuid');
-      case 'textArray':
-        return bad('use contains');
+    const value = kinds[against.type].literal(x);
+    if (value === undefined) return this.fail(at, 'RULE_BAD_LITERAL', { expected: kinds[against.type].expected, var: against.name });
+    const options = this.options(against);
+    if (options && against.type === 'text' && !options.includes(value as string)) {
+      return this.fail(at, 'RULE_UNKNOWN_OPTION', { var: against.name, option: value });
     }
+    return freeze({ kind: 'literal', value, type: against.type });
   }
 }
