@@ -42,13 +42,13 @@ if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== fingerprint) {
 
 // tsc -b is incremental: a second start rebuilds nothing.
 phase('build', run('npx', ['tsc', '-b', 'tsconfig.build.json']));
-phase('build app', run('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: join(root, 'runtime') }));
+phase('build apps', run('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: join(root, 'runtime') }) + run('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: join(root, 'designer') }));
 
 if (mode === 'start') {
   const r = spawnSync(process.execPath, ['server/dist/main.js', ...extra], { cwd: root, stdio: 'inherit' });
   process.exit(r.status ?? 0);
 } else if (mode === 'test') {
-  phase('typecheck tests and app', run('npx', ['tsc', '-p', 'tests/tsconfig.json', '--noEmit']) + run('npx', ['tsc', '-p', 'runtime/tsconfig.json']));
+  phase('typecheck tests and app', run('npx', ['tsc', '-p', 'tests/tsconfig.json', '--noEmit']) + run('npx', ['tsc', '-p', 'runtime/tsconfig.json']) + run('npx', ['tsc', '-p', 'designer/tsconfig.json']));
   phase('unit + integration tests', run('npx', ['vitest', 'run', ...extra]));
 } else if (mode === 'bench') {
   phase('bench', run(process.execPath, ['tests/bench/run.mjs', ...extra]));

@@ -64,6 +64,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(recordRoutes);
   await app.register(adminRoutes, { metadata });
   await app.register(staticApp, { mount: '/app', dir: opts.runtimeDir ?? fileURLToPath(new URL('../../runtime/dist', import.meta.url)) });
+  await app.register(staticApp, { mount: '/designer', dir: fileURLToPath(new URL('../../designer/dist', import.meta.url)) });
   await app.register(fileRoutes, { store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });
   return app;
 }

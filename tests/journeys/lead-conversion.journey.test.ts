@@ -65,6 +65,7 @@ describe.skipIf(!haveChrome)('journey: a rep converts a lead', () => {
 
     await page.getByTestId('convert').click();
     await page.getByText('同时创建商机').waitFor();
+    await page.waitForTimeout(400); // let the dialog finish its opening animation for the screenshot
     await page.screenshot({ path: `${shots}04-convert-dialog.png` });
     await page.getByTestId('convert-ok').click();
     await page.getByTestId('record-title').filter({ hasText: '苏州云帆智能科技有限公司' }).waitFor();

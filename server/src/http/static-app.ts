@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
 export async function staticApp(app: FastifyInstance, opts: { mount: string; dir: string }) {
   const root = normalize(opts.dir);
   const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
-  app.get('/', async (_req, reply) => reply.redirect(`${opts.mount}/`));
+  if (opts.mount === '/app') app.get('/', async (_req, reply) => reply.redirect(`${opts.mount}/`));
   app.get(opts.mount, async (_req, reply) => reply.redirect(`${opts.mount}/`));
   const serve = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     if (!existsSync(join(root, 'index.html'))) {

@@ -1,0 +1,71 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { haveChrome, launch } from './browser.js';
+
+const shots = process.env.UPDATE_SCREENSHOTS === '1'
+  ? fileURLToPath(new URL('../../docs/screenshots/designer/', import.meta.url))
+  : `${mkdtempSync(join(tmpdir(), 'crm-shots-'))}/`;
+
+/** An owner adds the entity 竞品 with a select field in the designer, reads the plan, publishes, and the table exists. */
+describe.skipIf(!haveChrome)('journey: designing an entity', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('creates 竞品 with a field and publishes it with a plan', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/app/login`);
+    await page.fill('input[autocomplete=username]', 'owner@example.com');
+    await page.fill('input[autocomplete=current-password]', 'owner-password-1');
+    await page.locator('button[type=submit]').click();
+    await page.locator('[data-testid=user-menu]').waitFor();
+    await page.goto(`${base}/designer/`);
+    await page.getByTestId('new-entity').click();
+    await page.getByTestId('entity-zh').fill('竞品');
+    await page.getByTestId('entity-en').fill('Competitor');
+    await page.getByText('competitor', { exact: true }).waitFor();
+    await page.screenshot({ path: `${shots}01-new-entity.png` });
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    await page.getByRole('heading', { name: '竞品（competitor）' }).waitFor();
+
+    await page.getByTestId('add-field').click();
+    await page.getByTestId('field-zh').fill('威胁等级');
+    await page.locator('[data-testid=field-type]').click();
+    await page.locator('.ant-select-item-option', { hasText: '单选' }).click();
+    await page.locator('textarea').fill('high=高\nmedium=中\nlow=低');
+    await page.screenshot({ path: `${shots}02-add-field.png` });
+    expect(await page.getByTestId('field-key').inputValue()).toBe('wei_xie_deng_ji');
+    await page.getByTestId('field-ok').click();
+    await page.getByRole('cell', { name: '威胁等级' }).waitFor();
+    await page.screenshot({ path: `${shots}03-fields.png` });
+
+    await page.getByTestId('plan').click();
+    await page.getByText('新建对象「竞品」').waitFor();
+    await page.waitForTimeout(400); // let the dialog finish its opening animation for the screenshot
+    await page.screenshot({ path: `${shots}04-plan.png` });
+    await page.getByTestId('publish').click();
+    await page.getByText('已发布 1').waitFor();
+
+    const ws = (await t.database.pool.query(`select schema_name from crm.workspaces where slug = $1`, [t.slug])).rows[0].schema_name;
+    const cols = (await t.database.pool.query(`select column_name from information_schema.columns where table_schema = $1 and table_name = 'competitor'`, [ws])).rows.map((r) => r.column_name);
+    expect(cols).toEqual(expect.arrayContaining(['name', 'wei_xie_deng_ji', 'owner_id']));
+    expect(errors).toEqual([]);
+  });
+});
