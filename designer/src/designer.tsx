@@ -25,6 +25,7 @@ export function Designer() {
   const [errors, setErrors] = useState<{ pointer: string; message: string }[]>([]);
   const [adding, setAdding] = useState(false);
   const [plan, setPlan] = useState<Plan | null>(null);
+  const [editingField, setEditingField] = useState<Field | null>(null);
 
   const load = async (slug: string) => {
     const d = await api.get<{ draftRevision: number; publishedRevision: number; documents: Doc[] }>(`/api/w/${slug}/meta/draft`);
@@ -108,8 +109,13 @@ export function Designer() {
               { title: '标识', dataIndex: 'key', render: (k: string) => <code>{k}</code> },
               { title: '类型', dataIndex: 'type', render: (t: string) => TYPES.find(([k]) => k === t)?.[1] ?? t },
               { title: '必填', dataIndex: 'required', render: (r: boolean) => (r ? '是' : '') },
-              { title: '', render: (_, f: Field) => f.key === entity.body.titleField ? <Tag color="blue">标题字段</Tag> : (
-                <Button size="small" onClick={() => save({ ...entity.body, fields: fields.map((x) => (x.id === f.id ? { ...x, archived: !x.archived } : x)) })}>{f.archived ? '恢复' : '归档'}</Button>
+              { title: '', render: (_, f: Field) => (
+                <Space>
+                  <Button size="small" onClick={() => setEditingField(f)} data-testid={`edit-${f.key}`}>设置</Button>
+                  {f.key === entity.body.titleField ? <Tag color="blue">标题字段</Tag> : (
+                    <Button size="small" onClick={() => save({ ...entity.body, fields: fields.map((x) => (x.id === f.id ? { ...x, archived: !x.archived } : x)) })}>{f.archived ? '恢复' : '归档'}</Button>
+                  )}
+                </Space>
               ) },
             ]} />
           </>
@@ -118,6 +124,10 @@ export function Designer() {
       {adding && entity && (
         <FieldDialog onClose={() => setAdding(false)} published={published} entityId={entity.id}
           onSave={async (f) => { await save({ ...entity.body, fields: [...fields, f] }); setAdding(false); }} />
+      )}
+      {editingField && entity && (
+        <FieldSettings field={editingField} keyLocked={published.has(`${entity.id}/${editingField.id}`)} onClose={() => setEditingField(null)}
+          onSave={async (f) => { await save({ ...entity.body, fields: fields.map((x) => (x.id === f.id ? f : x)) }); setEditingField(null); }} />
       )}
       <Modal open={!!plan} width={720} title="发布计划" okText="确认发布" cancelText="取消" onCancel={() => setPlan(null)} onOk={publish}
         okButtonProps={{ disabled: plan?.blocked, ...({ 'data-testid': 'publish' } as Record<string, string>) }}>
@@ -194,6 +204,50 @@ function FieldDialog(p: { onClose: () => void; onSave: (f: Field) => Promise<voi
         {(type === 'select' || type === 'multiselect') && <Input.TextArea rows={4} placeholder={'每行一个选项，例如：\nhigh=高\nlow=低'} value={options} onChange={(e) => setOptions(e.target.value)} />}
         {type === 'relation' && <Input placeholder="关联对象的标识，例如 accounts" value={target} onChange={(e) => setTarget(e.target.value)} />}
         <Checkbox checked={required} onChange={(e) => setRequired(e.target.checked)}>必填</Checkbox>
+      </Space>
+    </Modal>
+  );
+}
+
+/**
+ * A field's settings: labels, required, and for selects the options — add,
+ * rename, reorder, deactivate (a published option is never deleted: records
+ * keep their value). The key is editable only until the field is published.
+ */
+function FieldSettings(p: { field: Field; keyLocked: boolean; onClose: () => void; onSave: (f: Field) => Promise<void> }) {
+  const [f, setF] = useState<Field>(structuredClone(p.field));
+  const opts = f.options ?? [];
+  const setOpts = (o: NonNullable<Field['options']>) => setF({ ...f, options: o });
+  const move = (i: number, d: number) => {
+    const o = [...opts];
+    const [x] = o.splice(i, 1);
+    o.splice(i + d, 0, x!);
+    setOpts(o);
+  };
+  return (
+    <Modal open width={640} title={`字段设置：${labelOf(p.field.label, 'zh-CN')}`} okText="保存" cancelText="取消" onCancel={p.onClose}
+      onOk={() => p.onSave(f).catch(() => undefined)} okButtonProps={{ ...({ 'data-testid': 'settings-ok' } as Record<string, string>) }}>
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Input addonBefore="中文" value={f.label['zh-CN'] ?? ''} onChange={(e) => setF({ ...f, label: { ...f.label, 'zh-CN': e.target.value } })} />
+        <Input addonBefore="English" value={f.label.en ?? ''} onChange={(e) => setF({ ...f, label: { ...f.label, en: e.target.value || undefined } })} />
+        <Input addonBefore="标识" value={f.key} disabled={p.keyLocked} onChange={(e) => setF({ ...f, key: e.target.value })} />
+        {p.keyLocked && <Typography.Text type="secondary">已发布的字段标识不能修改（它是数据库列名）。</Typography.Text>}
+        <Checkbox checked={!!f.required} onChange={(e) => setF({ ...f, required: e.target.checked || undefined })}>必填</Checkbox>
+        {(f.type === 'select' || f.type === 'multiselect') && (
+          <Table rowKey="id" size="small" pagination={false} dataSource={opts} columns={[
+            { title: '选项', render: (_, o, i) => <Input size="small" value={o.label['zh-CN'] ?? ''} onChange={(e) => setOpts(opts.map((x, j) => (j === i ? { ...x, label: { ...x.label, 'zh-CN': e.target.value } } : x)))} data-testid={`option-${o.key}`} /> },
+            { title: '标识', dataIndex: 'key', render: (k: string) => <code>{k}</code> },
+            { title: '', render: (_, o, i) => (
+              <Space>
+                <Button size="small" disabled={i === 0} onClick={() => move(i, -1)}>↑</Button>
+                <Button size="small" disabled={i === opts.length - 1} onClick={() => move(i, 1)}>↓</Button>
+                <Button size="small" onClick={() => setOpts(opts.map((x, j) => (j === i ? { ...x, active: x.active === false } : x)))} data-testid={`toggle-${o.key}`}>{o.active === false ? '启用' : '停用'}</Button>
+              </Space>
+            ) },
+          ]} footer={() => (
+            <Button size="small" onClick={() => setOpts([...opts, { id: newId('opt'), key: `option_${opts.length + 1}`, label: { 'zh-CN': `选项${opts.length + 1}` }, active: true }])}>添加选项</Button>
+          )} />
+        )}
       </Space>
     </Modal>
   );

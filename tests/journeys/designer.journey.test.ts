@@ -39,6 +39,7 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     await page.goto(`${base}/designer/`);
     await page.getByTestId('new-entity').click();
     await page.getByTestId('entity-zh').fill('竞品');
+    await page.waitForTimeout(400);
     await page.getByTestId('entity-en').fill('Competitor');
     await page.getByText('competitor', { exact: true }).waitFor();
     await page.screenshot({ path: `${shots}01-new-entity.png` });
@@ -50,6 +51,7 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     await page.locator('[data-testid=field-type]').click();
     await page.locator('.ant-select-item-option', { hasText: '单选' }).click();
     await page.locator('textarea').fill('high=高\nmedium=中\nlow=低');
+    await page.waitForTimeout(400);
     await page.screenshot({ path: `${shots}02-add-field.png` });
     expect(await page.getByTestId('field-key').inputValue()).toBe('wei_xie_deng_ji');
     await page.getByTestId('field-ok').click();
@@ -62,6 +64,24 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     await page.screenshot({ path: `${shots}04-plan.png` });
     await page.getByTestId('publish').click();
     await page.getByText('已发布 1').waitFor();
+
+    // Rename an option and deactivate another: the plan says so, and nothing is deleted.
+    await page.getByTestId('edit-wei_xie_deng_ji').click();
+    await page.getByTestId('option-high').fill('高威胁');
+    await page.getByTestId('toggle-low').click();
+    await page.waitForTimeout(400); // the dialog's opening animation, for the screenshot
+    await page.screenshot({ path: `${shots}05-field-settings.png` });
+    await page.getByTestId('settings-ok').click();
+    await page.getByText('草稿已保存').first().waitFor();
+    await page.getByTestId('plan').click();
+    await page.getByText('停用字段「威胁等级」的选项「低」（已存的值保留）').waitFor();
+    await page.getByTestId('publish').click();
+    await page.getByText('已发布 2').waitFor();
+    const meta = (await t.app.inject({ method: 'GET', url: `/api/w/${t.slug}/meta`, headers: { cookie: t.cookie } })).json();
+    const field = meta.documents.find((d: { id: string; kind: string; body: { key: string } }) => d.kind === 'entity' && d.body.key === 'competitor').body.fields
+      .find((x: { key: string }) => x.key === 'wei_xie_deng_ji');
+    expect(field.options.map((o: { key: string; active: boolean; label: { 'zh-CN': string } }) => [o.key, o.label['zh-CN'], o.active]))
+      .toEqual([['high', '高威胁', true], ['medium', '中', true], ['low', '低', false]]);
 
     const ws = (await t.database.pool.query(`select schema_name from crm.workspaces where slug = $1`, [t.slug])).rows[0].schema_name;
     const cols = (await t.database.pool.query(`select column_name from information_schema.columns where table_schema = $1 and table_name = 'competitor'`, [ws])).rows.map((r) => r.column_name);
