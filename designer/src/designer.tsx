@@ -1,4 +1,4 @@
-import { Alert, App, Button, Checkbox, Empty, Input, Layout, List, Menu, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Drawer, Empty, Input, Layout, List, Menu, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, createApi, labelOf } from '@crm/ui';
 import { newId, proposeKey } from './keys.js';
@@ -95,6 +95,7 @@ export function Designer() {
         <div className="crm-toolbar">
           <Typography.Title level={4} style={{ margin: 0, marginRight: 'auto' }}>{entity ? `${labelOf(entity.body.label, 'zh-CN')}（${entity.body.key}）` : '还没有对象'}</Typography.Title>
           <Typography.Text type="secondary">草稿版本 {draft.draftRevision} · 已发布 {draft.publishedRevision}</Typography.Text>
+          <History ws={ws!} draftRevision={draft.draftRevision} onReverted={() => load(ws!)} />
           <Button type="primary" onClick={makePlan} data-testid="plan">发布…</Button>
         </div>
         {errors.length > 0 && <Alert type="error" style={{ marginBottom: 12 }} title="有问题需要处理" description={<ul style={{ margin: 0 }}>{errors.map((e, i) => <li key={i}><code>{e.pointer}</code> {e.message}</li>)}</ul>} />}
@@ -250,5 +251,37 @@ function FieldSettings(p: { field: Field; keyLocked: boolean; onClose: () => voi
         )}
       </Space>
     </Modal>
+  );
+}
+
+/** Published revisions, newest first; reverting puts one back into the draft, to be published with a plan like any change. */
+function History(p: { ws: string; draftRevision: number; onReverted: () => Promise<void> }) {
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [rows, setRows] = useState<{ revision: number; published_at: string }[]>([]);
+  useEffect(() => {
+    if (open) api.get<{ data: { revision: number; published_at: string }[] }>(`/api/w/${p.ws}/meta/revisions`).then((r) => setRows(r.data));
+  }, [open]);
+  const revert = async (revision: number) => {
+    try {
+      await api.send('POST', `/api/w/${p.ws}/meta/draft/revert`, { revision }, { 'if-match': `"${p.draftRevision}"` });
+      message.success(`草稿已恢复到版本 ${revision}，请发布以生效`);
+      setOpen(false);
+      await p.onReverted();
+    } catch (err) {
+      message.error((err as Error).message);
+    }
+  };
+  return (
+    <>
+      <Button onClick={() => setOpen(true)} data-testid="history">版本历史</Button>
+      <Drawer open={open} onClose={() => setOpen(false)} title="已发布的版本" width={420}>
+        <List dataSource={rows} renderItem={(r, i) => (
+          <List.Item actions={i === 0 ? [<Tag key="cur">当前</Tag>] : [<Button key="r" size="small" onClick={() => revert(r.revision)} data-testid={`revert-${r.revision}`}>恢复到此版本</Button>]}>
+            版本 {r.revision} · {new Date(r.published_at).toLocaleString('zh-CN')}
+          </List.Item>
+        )} />
+      </Drawer>
+    </>
   );
 }

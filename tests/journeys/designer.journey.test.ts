@@ -27,7 +27,7 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     await t?.close();
   });
 
-  it('creates 竞品 with a field and publishes it with a plan', async () => {
+  it('creates 竞品 with a field, changes its options, reverts through the history, each time publishing with a plan', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -82,6 +82,15 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
       .find((x: { key: string }) => x.key === 'wei_xie_deng_ji');
     expect(field.options.map((o: { key: string; active: boolean; label: { 'zh-CN': string } }) => [o.key, o.label['zh-CN'], o.active]))
       .toEqual([['high', '高威胁', true], ['medium', '中', true], ['low', '低', false]]);
+
+    // Back to revision 1 through the history: the plan reactivates the option, and publishing makes revision 3.
+    await page.getByTestId('history').click();
+    await page.getByTestId('revert-1').click();
+    await page.getByText('草稿已恢复到版本 1').first().waitFor();
+    await page.getByTestId('plan').click();
+    await page.getByText('重新启用字段「威胁等级」的选项「低」').waitFor();
+    await page.getByTestId('publish').click();
+    await page.getByText('已发布 3').waitFor();
 
     const ws = (await t.database.pool.query(`select schema_name from crm.workspaces where slug = $1`, [t.slug])).rows[0].schema_name;
     const cols = (await t.database.pool.query(`select column_name from information_schema.columns where table_schema = $1 and table_name = 'competitor'`, [ws])).rows.map((r) => r.column_name);
