@@ -147,7 +147,7 @@ describe('records API', () => {
       expect((await call(w.repA, 'PATCH', url, { stage: 'needs_confirmed' }, { 'if-match': '"1"' })).statusCode).toBe(200);
       const gate = await call(w.repA, 'PATCH', url, { stage: 'proposal' }, { 'if-match': '"2"', 'accept-language': 'en' });
       expect(gate.statusCode).toBe(422);
-      expect(gate.json().details[0]).toMatchObject({ code: 'RECORD_STAGE_GATE', message: 'Stage proposal needs: amount, expected_close' });
+      expect(gate.json().details[0]).toMatchObject({ code: 'RECORD_STAGE_GATE', message: 'Stage "Proposal" needs: Amount, Expected close', params: { stage: 'proposal', missing: ['amount', 'expected_close'] } });
       const pass = await call(w.repA, 'PATCH', url, { stage: 'proposal', amount: '120000.00', expected_close: '2026-12-31' }, { 'if-match': '"2"' });
       expect(pass.statusCode, pass.body).toBe(200);
       const lost = await call(w.repA, 'PATCH', url, { stage: 'lost' }, { 'if-match': '"3"' });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { labelOf, widgets, type WidgetContext } from '@crm/ui';
 import { go } from './session.js';
 import type { NavEntity, Navigation } from './types.js';
+import { Kanban } from './kanban.js';
 
 interface Page { data: Record<string, unknown>[]; nextCursor: string | null; total?: number }
 
@@ -10,7 +11,7 @@ interface Page { data: Record<string, unknown>[]; nextCursor: string | null; tot
 export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetContext }) {
   const e = p.entity;
   const en = p.ctx.lang === 'en';
-  const views = e.views.filter((v) => v.type === 'list');
+  const views = e.views;
   const [viewId, setViewId] = useState(views[0]?.id);
   const view = views.find((v) => v.id === viewId);
   const columns = (view?.columns ?? e.fields.slice(0, 6).map((f) => f.key)).map((k) => e.fields.find((f) => f.key === k)).filter((f) => !!f);
@@ -22,6 +23,7 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
   const cursor = cursors[cursors.length - 1];
 
   useEffect(() => {
+    if (view?.type === 'kanban') return;
     const params = new URLSearchParams({ limit: '20', total: 'true' });
     if (q) params.set('q', q);
     if (sort) params.set('sort', sort);
@@ -36,11 +38,12 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
     <div className="crm-page">
       <div className="crm-toolbar">
         <Typography.Title level={4} style={{ margin: 0, marginRight: 'auto' }}>{labelOf(e.pluralLabel, p.ctx.lang)}</Typography.Title>
-        {views.length > 1 && <Select value={viewId} style={{ minWidth: 160 }} onChange={(v) => { setViewId(v); setCursors([null]); }} options={views.map((v) => ({ value: v.id, label: labelOf(v.label, p.ctx.lang) }))} />}
+        {views.length > 1 && <Select data-testid="view-select" value={viewId} style={{ minWidth: 160 }} onChange={(v) => { setViewId(v); setCursors([null]); }} options={views.map((v) => ({ value: v.id, label: labelOf(v.label, p.ctx.lang) }))} />}
         <Input.Search allowClear placeholder={en ? 'Search' : '搜索'} style={{ width: 220 }} onSearch={(v) => { setQ(v); setCursors([null]); }} data-testid="list-search" />
         {e.canCreate && <Button type="primary" onClick={() => go(`/app/${p.ctx.ws}/${e.key}/new`)} data-testid="new-record">{en ? 'New' : '新建'}</Button>}
       </div>
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
+      {view?.type === 'kanban' ? <Kanban entity={e} view={view} ctx={p.ctx} /> : <>
       <Table
         rowKey="id" size="middle" loading={!page} pagination={false} scroll={{ x: true }}
         dataSource={page?.data ?? []}
@@ -61,6 +64,7 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
         <Button disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>{en ? 'Previous' : '上一页'}</Button>
         <Button disabled={!page?.nextCursor} onClick={() => setCursors([...cursors, page!.nextCursor])}>{en ? 'Next' : '下一页'}</Button>
       </div>
+      </>}
     </div>
   );
 }

@@ -1,5 +1,7 @@
 import { evaluate, type EvalContext } from '@crm/rules';
 import type { ErrorDetail } from '../errors/app-error.js';
+import { recordMessages } from '../errors/details.js';
+import { format, type Lang } from '../errors/i18n.js';
 import { isEmpty, type Wire } from './values.js';
 import type { EntityModel, PipelineModel } from './model.js';
 
@@ -10,6 +12,38 @@ import type { EntityModel, PipelineModel } from './model.js';
  * addressed by field; the records service refuses the write with 422 if any.
  */
 export function checkRecord(model: EntityModel, before: Wire | null, after: Wire, changed: ReadonlySet<string>, ctx: EvalContext): ErrorDetail[] {
+  return checkRecordRaw(model, before, after, changed, ctx).map((d) => withLabels(model, d));
+}
+
+/**
+ * Params stay keys (for programs); the message names fields, stages and
+ * options by their labels in each language (for people).
+ */
+function withLabels(model: EntityModel, d: ErrorDetail): ErrorDetail {
+  const template = recordMessages[d.code as keyof typeof recordMessages];
+  if (!template || d.message || !d.params) return d;
+  const field = (k: unknown, lang: Lang) => {
+    const l = model.fields.get(String(k))?.label as { 'zh-CN'?: string; en?: string } | undefined;
+    return (l && (lang === 'en' ? l.en ?? l['zh-CN'] : l['zh-CN'] ?? l.en)) || String(k);
+  };
+  const stage = (k: unknown, lang: Lang) => {
+    const pipelineField = model.pipelines[0] && model.fields.get(model.pipelines[0].field);
+    const o = (pipelineField?.options as { key: string; label: { 'zh-CN'?: string; en?: string } }[] | undefined)?.find((x) => x.key === k);
+    return (o && (lang === 'en' ? o.label.en ?? o.label['zh-CN'] : o.label['zh-CN'] ?? o.label.en)) || String(k);
+  };
+  const sep = { 'zh-CN': '、', en: ', ' } as const;
+  const render = (lang: Lang) => format(template[lang], {
+    ...d.params,
+    ...(d.params!.field !== undefined ? { field: field(d.params!.field, lang) } : {}),
+    ...(Array.isArray(d.params!.missing) ? { missing: (d.params!.missing as string[]).map((k) => field(k, lang)).join(sep[lang]) } : {}),
+    ...(d.params!.stage !== undefined ? { stage: stage(d.params!.stage, lang) } : {}),
+    ...(d.params!.from !== undefined ? { from: stage(d.params!.from, lang) } : {}),
+    ...(d.params!.to !== undefined ? { to: stage(d.params!.to, lang) } : {}),
+  });
+  return { ...d, message: { 'zh-CN': render('zh-CN'), en: render('en') } };
+}
+
+function checkRecordRaw(model: EntityModel, before: Wire | null, after: Wire, changed: ReadonlySet<string>, ctx: EvalContext): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   const schema = model.ruleSchema;
   const when = (rule: unknown, state: Wire) => evaluate(rule, schema, state, ctx);
