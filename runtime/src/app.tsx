@@ -24,6 +24,7 @@ export function App() {
   const path = usePath();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [nav, setNav] = useState<Navigation | null>(null);
+  const [members, setMembers] = useState<{ id: string; name: string; status?: string }[]>([]);
   const parts = path.replace(/^\/app\/?/, '').split('/').filter(Boolean);
   const ws = parts[0] ?? me?.workspaces[0]?.slug;
 
@@ -33,6 +34,7 @@ export function App() {
   useEffect(() => {
     if (!me || !ws) return;
     api.get<{ data: Navigation }>(`/api/w/${ws}/navigation`).then((r) => setNav(r.data)).catch(() => setNav(null));
+    api.get<{ data: { id: string; name: string; status?: string }[] }>(`/api/w/${ws}/members`).then((r) => setMembers(r.data)).catch(() => setMembers([]));
   }, [me, ws]);
 
   if (me === undefined) return <Spin style={{ margin: 80 }} />;
@@ -42,7 +44,7 @@ export function App() {
 
   const entityKey = parts[1] ?? nav.entities.find((e) => e.key === 'leads')?.key ?? nav.entities[0]?.key;
   const entity = nav.entities.find((e) => e.key === entityKey);
-  const ctx: WidgetContext = { lang: lang(), api, ws };
+  const ctx: WidgetContext = { lang: lang(), api, ws, members };
   const main = !entity
     ? <div className="crm-page">{lang() === 'en' ? 'Nothing to show.' : '没有可显示的内容。'}</div>
     : parts[2]

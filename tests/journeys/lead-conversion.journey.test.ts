@@ -61,6 +61,7 @@ describe.skipIf(!haveChrome)('journey: a rep converts a lead', () => {
     await page.screenshot({ path: `${shots}02-new-lead.png` });
     await page.getByTestId('save').click();
     await page.getByTestId('record-title').filter({ hasText: '周明' }).waitFor();
+    await page.getByTestId('owner').filter({ hasText: '负责人：张伟' }).waitFor();
     await page.screenshot({ path: `${shots}03-lead-record.png` });
 
     await page.getByTestId('convert').click();

@@ -17,7 +17,7 @@ export interface UiField {
   [k: string]: unknown;
 }
 
-export interface WidgetContext { lang: Lang; api: Api; ws: string; titles?: Record<string, string> }
+export interface WidgetContext { lang: Lang; api: Api; ws: string; titles?: Record<string, string>; members?: { id: string; name: string; status?: string }[] }
 
 interface Widget {
   /** Read-only display (lists, record pages). */
@@ -96,7 +96,13 @@ export const widgets: Record<FieldType, Widget> = {
     },
     Input: ({ field, value, onChange, ctx, disabled }) => <RelationSelect field={field} value={value as string | null} onChange={onChange} ctx={ctx} disabled={disabled} />,
   },
-  user: { Cell: ({ value }) => text(value ? String(value).slice(0, 8) : null), Input: textInput.Input },
+  user: {
+    Cell: ({ value, ctx }) => text(value ? ctx.members?.find((m) => m.id === value)?.name ?? String(value).slice(0, 8) : null),
+    Input: ({ value, onChange, ctx, disabled }) => (
+      <Select allowClear showSearch optionFilterProp="label" style={{ width: '100%' }} disabled={disabled} value={(value as string) ?? undefined} onChange={(v) => onChange(v ?? null)}
+        options={(ctx.members ?? []).filter((m) => m.status !== 'inactive' || m.id === value).map((m) => ({ value: m.id, label: m.name }))} />
+    ),
+  },
   address: {
     Cell: ({ value }) => {
       const a = value as Record<string, string | null> | null;

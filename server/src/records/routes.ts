@@ -61,6 +61,13 @@ export async function recordRoutes(app: FastifyInstance) {
 
   app.get('/api/w/:ws/navigation', async (request) => ({ data: await service.navigation(caller(request)) }));
 
+  // Names of the workspace's members, for user fields and owners (no emails: a rep needs names, not contacts).
+  app.get('/api/w/:ws/members', async (request) => {
+    const rows = await app.services.database.db.selectFrom('crm.workspace_members as m').innerJoin('crm.users as u', 'u.id', 'm.user_id')
+      .select(['u.id', 'u.name', 'm.status']).where('m.workspace_id', '=', request.workspace!.id).orderBy('u.name').execute();
+    return { data: rows };
+  });
+
   app.get('/api/w/:ws/openapi.json', async (request) => service.openApi(caller(request), pickLang(request.headers['accept-language'])));
 
   app.get<{ Params: P }>('/api/w/:ws/recycle-bin/:entity', async (request) => {
