@@ -11,6 +11,13 @@ const shots = process.env.UPDATE_SCREENSHOTS === '1'
   ? fileURLToPath(new URL('../../docs/screenshots/designer/', import.meta.url))
   : `${mkdtempSync(join(tmpdir(), 'crm-shots-'))}/`;
 
+/** Confirms the plan dialog once it has finished opening, and waits for it to close. */
+async function publishPlan(page: import('playwright-core').Page) {
+  await page.waitForTimeout(400);
+  await page.getByTestId('publish').click();
+  await page.locator('.ant-modal-wrap').filter({ hasText: '发布计划' }).waitFor({ state: 'hidden' });
+}
+
 /** An owner adds the entity 竞品 with a select field in the designer, reads the plan, publishes, and the table exists. */
 describe.skipIf(!haveChrome)('journey: designing an entity', () => {
   let t: TestApp;
@@ -62,7 +69,7 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     await page.getByText('新建对象「竞品」').waitFor();
     await page.waitForTimeout(400); // let the dialog finish its opening animation for the screenshot
     await page.screenshot({ path: `${shots}04-plan.png` });
-    await page.getByTestId('publish').click();
+    await publishPlan(page);
     await page.getByText('已发布 1').waitFor();
 
     // Rename an option and deactivate another: the plan says so, and nothing is deleted.
@@ -75,7 +82,7 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     await page.getByText('草稿已保存').first().waitFor();
     await page.getByTestId('plan').click();
     await page.getByText('停用字段「威胁等级」的选项「低」（已存的值保留）').waitFor();
-    await page.getByTestId('publish').click();
+    await publishPlan(page);
     await page.getByText('已发布 2').waitFor();
     const meta = (await t.app.inject({ method: 'GET', url: `/api/w/${t.slug}/meta`, headers: { cookie: t.cookie } })).json();
     const field = meta.documents.find((d: { id: string; kind: string; body: { key: string } }) => d.kind === 'entity' && d.body.key === 'competitor').body.fields
@@ -89,7 +96,7 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     await page.getByText('草稿已恢复到版本 1').first().waitFor();
     await page.getByTestId('plan').click();
     await page.getByText('重新启用字段「威胁等级」的选项「低」').waitFor();
-    await page.getByTestId('publish').click();
+    await publishPlan(page);
     await page.getByText('已发布 3').waitFor();
 
     const ws = (await t.database.pool.query(`select schema_name from crm.workspaces where slug = $1`, [t.slug])).rows[0].schema_name;

