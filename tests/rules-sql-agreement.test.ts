@@ -346,11 +346,12 @@ describe('rules: SQL and memory agree', () => {
           const why = JSON.stringify({ day, tz, start: new Date(start).toISOString(), postgres: rows[i]!.start.toISOString() });
           expect(zonedDate(new Date(start), tz), why).toBe(day);
           expect(zonedDate(new Date(start - 1), tz) < day, why).toBe(true);
-          // PostgreSQL agrees, except where a change back repeats midnight (Havana on 2026-11-01):
-          // it reads an ambiguous 00:00 as the second one, an hour into the day.
+          // PostgreSQL agrees, except where a change back repeats midnight (Havana on 2026-11-01,
+          // St John's on 2000-10-29): it reads the ambiguous 00:00 as the later one, which is still
+          // a midnight of that day (the instant before it may fall in the repeated hour of the day before).
           const pgStart = rows[i]!.start.getTime();
           if (pgStart !== start) {
-            expect(pgStart > start && zonedDate(new Date(pgStart - 1), tz) === day, why).toBe(true);
+            expect(pgStart > start && zonedDate(new Date(pgStart), tz) === day && pgStart - start <= 3_600_000, why).toBe(true);
             stats.repeatedMidnights++;
           }
         });
