@@ -1,14 +1,16 @@
 import { Type } from '@sinclair/typebox';
-import type { FieldTypeDef } from './field-type.js';
-import { FLAG_OPS, nullable, oneColumn } from './helpers.js';
+import { defineFieldType } from './field-type.js';
+import { FLAG_OPS, L, nullable, oneColumn } from './helpers.js';
 
-export const boolean: FieldTypeDef = {
+export const boolean = defineFieldType({
   type: 'boolean',
+  label: L('是/否', 'Yes/No'),
   settings: Type.Object({}),
   columns: oneColumn('boolean'),
   valueKind: () => 'boolean',
   operators: FLAG_OPS,
   wireSchema: () => nullable(Type.Boolean()),
   computed: false,
+  sortable: true,
   supports: { unique: false, indexed: true, searchable: false },
-};
+});

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { nullable, textType } from './helpers.js';
+import { L, nullable, textType } from './helpers.js';
 
 /** Stored trimmed and lower-cased by the records service. */
-export const email = textType('email', Type.Object({}), () => nullable(Type.String({ format: 'email', maxLength: 320 })));
+export const email = textType('email', L('邮箱', 'Email'), Type.Object({}), () => nullable(Type.String({ format: 'email', maxLength: 320 })));

@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import type { ValueKind } from '@crm/rules';
 
 /**
@@ -37,10 +37,12 @@ export interface FieldLike {
   [setting: string]: unknown;
 }
 
-export interface FieldTypeDef {
+export interface FieldTypeDef<S extends TObject = TObject> {
   type: FieldType;
+  /** Name of the type for people (designer palette, messages). */
+  label: { 'zh-CN': string; en: string };
   /** TypeBox schema of the settings specific to this type (merged into the field schema). */
-  settings: TSchema;
+  settings: S;
   /** Columns the field stores; [] for types not stored (lookup). */
   columns(field: FieldLike): ColumnSpec[];
   /** Kind the condition language sees, or null when the type cannot be filtered (file, richtext, address as a whole). */
@@ -49,8 +51,13 @@ export interface FieldTypeDef {
   operators: readonly Operator[];
   /** JSON Schema of the value on the wire (records API), for ajv. */
   wireSchema(field: FieldLike): TSchema;
-  /** Whether the value is computed by the server (formula, rollup, autonumber, lookup): not writable by clients. */
+  /** Whether the value is computed by the server (formula, rollup, autonumber, lookup): not writable by clients, no default, never required. */
   computed: boolean;
+  /** Whether lists may sort by it (one column of an ordered kind). */
+  sortable: boolean;
   /** May carry a unique constraint / plain index / search index. */
   supports: { unique: boolean; indexed: boolean; searchable: boolean };
 }
+
+/** Declares a field type; keeps the precise settings schema so `FieldOf<'select'>` knows `options`. */
+export const defineFieldType = <S extends TObject>(def: FieldTypeDef<S>): FieldTypeDef<S> => def;

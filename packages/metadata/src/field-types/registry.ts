@@ -1,4 +1,4 @@
-import type { FieldType, FieldTypeDef } from './field-type.js';
+import { FIELD_TYPES, type FieldType, type FieldTypeDef } from './field-type.js';
 import { address } from './address.js';
 import { autonumber } from './autonumber.js';
 import { boolean } from './boolean.js';
@@ -23,8 +23,15 @@ import { textarea } from './textarea.js';
 import { url } from './url.js';
 import { user } from './user.js';
 
-/** Every field type, keyed by type: a type without a definition does not compile. */
-export const fieldTypes: Record<FieldType, FieldTypeDef> = {
+const definitions = {
   text, textarea, email, url, richtext, phone, integer, decimal, currency, percent, boolean, date, datetime,
   select, multiselect, relation, user, address, file, autonumber, formula, lookup, rollup,
-};
+} satisfies Record<FieldType, FieldTypeDef>;
+
+/** The precise definitions (settings schemas included), for typing `FieldOf<T>`. */
+export type FieldTypeDefs = typeof definitions;
+
+/** Every field type, keyed by type: a type without a definition does not compile. */
+export const fieldTypes: Readonly<Record<FieldType, FieldTypeDef>> = definitions;
+
+export const isFieldType = (t: unknown): t is FieldType => typeof t === 'string' && (FIELD_TYPES as readonly string[]).includes(t);

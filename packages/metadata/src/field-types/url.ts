@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { nullable, textType } from './helpers.js';
+import { L, nullable, textType } from './helpers.js';
 
-export const url = textType('url', Type.Object({}), () => nullable(Type.String({ pattern: '^https?://', maxLength: 2000 })), {
+/** http(s) links only, so no `javascript:` or `data:` URL reaches a rendered link. */
+export const url = textType('url', L('网址', 'URL'), Type.Object({}), () => nullable(Type.String({ pattern: '^[hH][tT][tT][pP][sS]?://\\S+$', maxLength: 2000 })), {
   supports: { unique: true, indexed: true, searchable: false },
 });

@@ -1,18 +1,34 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { validate, validateDocument } from './index.js';
-import { smallCrm } from '../fixtures.test-data.js';
-import { metadataMessages } from '../messages.js';
+import { doc, field, smallCrm } from '../fixtures.test-data.js';
+import { ruleSchemaFor } from '../rule-schema.js';
 import type { MetadataDocument } from '../schemas/documents.js';
 
-type Body = Record<string, any>;
-const doc = (docs: MetadataDocument[], id: string) => docs.find((d) => d.id === id)!.body as Body;
-const field = (docs: MetadataDocument[], entity: string, key: string) => doc(docs, entity).fields.find((f: Body) => f.key === key);
-const found = (docs: MetadataDocument[]) => validate(docs).map((i) => `${i.code} ${i.kind}/${i.id}${i.pointer}`);
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === 'object') {
+    Object.values(x).forEach(deepFreeze);
+    Object.freeze(x);
+  }
+  return x;
+}
 
-function mutated(change: (docs: MetadataDocument[]) => void) {
-  const docs = structuredClone(smallCrm());
-  change(docs);
-  return found(docs);
+const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+const unescape = (k: string) => k.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** Every JSON pointer into a value (objects and arrays), the root included. */
+function pointers(x: unknown, at = ''): string[] {
+  if (!x || typeof x !== 'object') return [at];
+  return [at, ...Object.entries(x).flatMap(([k, v]) => pointers(v, `${at}/${escape(k)}`))];
+}
+
+function setAt(root: unknown, pointer: string, value: unknown): unknown {
+  if (pointer === '') return value;
+  const parts = pointer.split('/').slice(1).map(unescape);
+  let node = root as Record<string, unknown>;
+  for (const p of parts.slice(0, -1)) node = node[p] as Record<string, unknown>;
+  node[parts.at(-1)!] = value;
+  return root;
 }
 
 describe('validate', () => {
@@ -20,167 +36,122 @@ describe('validate', () => {
     expect(validate(smallCrm())).toEqual([]);
   });
 
-  it('gives every issue a pointer and a message in both languages', () => {
-    const issues = validate(structuredClone(smallCrm()).map((d) => (d.id === 'ent_account' ? { ...d, body: { ...d.body, key: 'select', titleField: 'nope' } } : d)));
-    expect(issues.length).toBeGreaterThan(0);
-    for (const i of issues) {
-      expect(i.message['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
-      expect(i.message.en).not.toMatch(/\{\w+\}/);
-    }
+  it('finds nothing wrong with an empty workspace', () => {
+    expect(validate([])).toEqual([]);
   });
 
-  describe('structure', () => {
-    it('reports missing, unknown and mistyped properties', () => {
-      const issues = mutated((d) => {
-        delete doc(d, 'ent_account').titleField;
-        doc(d, 'ent_account').colour = 'red';
-        doc(d, 'ent_account').fields[0].required = 'yes';
-      });
-      expect(issues).toEqual(expect.arrayContaining([
-        'META_REQUIRED entity/ent_account/titleField',
-        'META_UNKNOWN_PROPERTY entity/ent_account/colour',
-        'META_WRONG_TYPE entity/ent_account/fields/0/required',
-      ]));
-    });
-
-    it('checks each field against its own type, naming the right setting', () => {
-      const issues = mutated((d) => {
-        field(d, 'ent_opportunity', 'amount').scale = 9;
-        field(d, 'ent_opportunity', 'account').onDelete = 'explode';
-        field(d, 'ent_opportunity', 'name').options = [];
-      });
-      expect(issues).toEqual(expect.arrayContaining([
-        'META_OUT_OF_RANGE entity/ent_opportunity/fields/2/scale',
-        'META_NOT_ALLOWED_VALUE entity/ent_opportunity/fields/1/onDelete',
-        'META_UNKNOWN_PROPERTY entity/ent_opportunity/fields/0/options',
-      ]));
-    });
-
-    it('refuses an unknown field type and a non-object document', () => {
-      expect(mutated((d) => { field(d, 'ent_account', 'phone').type = 'hologram'; })).toContain('META_NOT_ALLOWED_VALUE entity/ent_account/fields/1/type');
-      expect(validateDocument('entity', [1, 2]).map((i) => i.code)).toEqual(['META_NOT_OBJECT']);
-    });
-
-    it('checks formats: autonumber pattern, semver, colours', () => {
-      const issues = mutated((d) => {
-        field(d, 'ent_quote', 'number').pattern = 'QT-{YYYY}';
-        doc(d, 'default_crm').version = '1.0';
-      });
-      expect(issues).toEqual(expect.arrayContaining(['META_BAD_FORMAT entity/ent_quote/fields/0/pattern', 'META_BAD_FORMAT manifest/default_crm/version']));
-    });
+  it('never changes its input', () => {
+    const docs = deepFreeze(smallCrm());
+    field(smallCrm(), 'ent_account', 'name'); // the helpers work on fresh copies
+    expect(() => validate(docs)).not.toThrow();
+    const broken = smallCrm();
+    field(broken, 'ent_opportunity', 'amount').scale = 9;
+    doc(broken, 'pl_sales').stages[1].key = 'quoted';
+    deepFreeze(broken);
+    expect(validate(broken).length).toBeGreaterThan(0);
+    expect(JSON.stringify(docs)).toBe(JSON.stringify(smallCrm()));
   });
 
-  describe('keys', () => {
-    it.each([
-      ['select', 'META_KEY_RESERVED'],
-      ['user', 'META_KEY_RESERVED'],
-      ['owner_id', 'META_KEY_SYSTEM'],
-      ['deleted_at', 'META_KEY_SYSTEM'],
-      ['constructor', 'META_KEY_FORBIDDEN'],
-      ['__proto__', 'META_KEY_FORMAT'],
-      ['nаme', 'META_KEY_FORMAT'], // Cyrillic а
-      ['ｎame', 'META_KEY_FORMAT'], // full-width n
-      ['Name', 'META_KEY_FORMAT'],
-      ['客户', 'META_KEY_FORMAT'],
-      ['a'.repeat(41), 'META_KEY_FORMAT'],
-      ['1st', 'META_KEY_FORMAT'],
-    ])('refuses the field key %j with %s', (key, code) => {
-      expect(mutated((d) => { field(d, 'ent_account', 'phone').key = key; })).toContain(`${code} entity/ent_account/fields/1/key`);
-    });
+  it('never throws, whatever is put anywhere in the documents', () => {
+    const all = smallCrm().flatMap((d, i) => pointers(d.body).map((p) => [i, p] as const));
+    fc.assert(
+      fc.property(fc.constantFrom(...all), fc.jsonValue(), ([i, pointer], value) => {
+        const docs = smallCrm();
+        docs[i]!.body = setAt(docs[i]!.body, pointer, value) as Record<string, unknown>;
+        const issues = validate(docs);
+        for (const issue of issues) {
+          expect(issue.code).not.toBe('META_CHECK_FAILED');
+          expect(issue.pointer === '' || issue.pointer.startsWith('/')).toBe(true);
+          expect(typeof issue.message['zh-CN']).toBe('string');
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
 
-    it('refuses duplicate keys, archived fields included', () => {
-      expect(mutated((d) => { field(d, 'ent_account', 'phone').key = 'name'; })).toContain('META_DUPLICATE_KEY entity/ent_account/fields/1/key');
-      expect(mutated((d) => {
-        field(d, 'ent_account', 'phone').archived = true;
-        doc(d, 'ent_account').fields.push({ id: 'fld_new_phone', key: 'phone', type: 'text', label: { en: 'Phone 2' } });
-      })).toContain('META_DUPLICATE_KEY entity/ent_account/fields/5/key');
-    });
+  it('never throws on arbitrary input', () => {
+    fc.assert(
+      fc.property(fc.anything(), (x) => {
+        expect(() => validate(x as MetadataDocument[])).not.toThrow();
+        expect(() => validate([x] as MetadataDocument[])).not.toThrow();
+        expect(() => validateDocument('entity', x)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
 
-    it('refuses a field whose column collides with an address part', () => {
-      expect(mutated((d) => {
-        doc(d, 'ent_account').fields.push({ id: 'fld_city', key: 'address_city', type: 'text', label: { en: 'City' } });
-      })).toContain('META_DUPLICATE_COLUMN entity/ent_account/fields/5/key');
-    });
-
-    it('refuses duplicate entity keys, element ids and option keys', () => {
-      expect(mutated((d) => { doc(d, 'ent_quote').key = 'accounts'; })).toContain('META_DUPLICATE_KEY entity/ent_quote/key');
-      expect(mutated((d) => { field(d, 'ent_account', 'phone').id = 'fld_acc_name'; })).toContain('META_DUPLICATE_ID entity/ent_account/fields/1/id');
-      expect(mutated((d) => { field(d, 'ent_account', 'level').options[1].key = 'a'; })).toContain('META_DUPLICATE_OPTION entity/ent_account/fields/3/options/1/key');
-      expect(mutated((d) => { doc(d, 'lay_opportunity').tabs[0].sections[1].id = 'sec_main'; })).toContain('META_DUPLICATE_ID layout/lay_opportunity/tabs/0/sections/1/id');
-    });
-
-    it('refuses reserved entity and role keys', () => {
-      expect(mutated((d) => { doc(d, 'rol_rep').key = 'table'; })).toContain('META_KEY_RESERVED role/rol_rep/key');
+  it('reports issues with their document, a pointer, params and both languages', () => {
+    const docs = smallCrm();
+    doc(docs, 'ent_account').key = 'select';
+    const [issue] = validate(docs).filter((i) => i.code === 'META_KEY_RESERVED');
+    expect(issue).toEqual({
+      kind: 'entity', id: 'ent_account', pointer: '/key', code: 'META_KEY_RESERVED', params: { key: 'select' }, reference: false,
+      message: { 'zh-CN': 'API 名称「select」是数据库保留字，请换一个', en: 'API name "select" is a reserved database word; choose another' },
     });
   });
 
-  describe('references', () => {
-    it('refuses a relation to a missing or archived entity', () => {
-      expect(mutated((d) => { field(d, 'ent_opportunity', 'account').target = 'companies'; })).toContain('META_UNKNOWN_ENTITY entity/ent_opportunity/fields/1/target');
-      expect(mutated((d) => { doc(d, 'ent_account').archived = true; })).toContain('META_ENTITY_ARCHIVED entity/ent_opportunity/fields/1/target');
-    });
+  it('escapes JSON pointer segments', () => {
+    const docs = smallCrm();
+    doc(docs, 'rol_rep').permissions['a/b~c'] = { create: true, read: 'own', update: 'own', delete: 'none' };
+    expect(validate(docs).map((i) => i.pointer)).toContain('/permissions/a~1b~0c');
+  });
+});
 
-    it('refuses a title field that does not exist', () => {
-      expect(mutated((d) => { doc(d, 'ent_account').titleField = 'title'; })).toContain('META_UNKNOWN_FIELD entity/ent_account/titleField');
-    });
-
-    it('refuses layouts and views naming missing or archived fields', () => {
-      expect(mutated((d) => { doc(d, 'lay_opportunity').tabs[0].sections[0].items[0].field = 'nom'; })).toContain('META_UNKNOWN_FIELD layout/lay_opportunity/tabs/0/sections/0/items/0/field');
-      expect(mutated((d) => { field(d, 'ent_opportunity', 'amount').archived = true; })).toEqual(expect.arrayContaining([
-        'META_FIELD_ARCHIVED layout/lay_opportunity/tabs/0/sections/0/items/2/field',
-        'META_FIELD_ARCHIVED view/vw_open_opps/columns/2',
-        'META_FIELD_ARCHIVED view/vw_open_opps/sort/0/field',
-        'META_FIELD_ARCHIVED pipeline/pl_sales/stages/1/gate/requiredFields/0',
-      ]));
-      expect(mutated((d) => { doc(d, 'vw_open_opps').groupBy = 'amount'; })).toContain('META_FIELD_WRONG_TYPE view/vw_open_opps/groupBy');
-      expect(mutated((d) => { doc(d, 'lay_opportunity').tabs[0].sections[1].items[0].field = 'number'; })).toContain('META_FIELD_WRONG_TYPE layout/lay_opportunity/tabs/0/sections/1/items/0/field');
-    });
-
-    it('keeps pipeline stages and select options in step', () => {
-      expect(mutated((d) => { doc(d, 'pl_sales').stages[1].key = 'quoted'; })).toEqual(expect.arrayContaining([
-        'META_STAGE_NOT_OPTION pipeline/pl_sales/stages/1',
-        'META_OPTION_NOT_STAGE pipeline/pl_sales/stages',
-      ]));
-      expect(mutated((d) => { doc(d, 'pl_sales').transitions = [{ from: 'initial', to: ['closing'] }]; })).toContain('META_UNKNOWN_STAGE pipeline/pl_sales/transitions/0/to/0');
-      expect(mutated((d) => { doc(d, 'pl_sales').field = 'name'; })).toContain('META_FIELD_WRONG_TYPE pipeline/pl_sales/field');
-    });
-
-    it('checks roles, lookups, rollups, formulas and parent fields', () => {
-      expect(mutated((d) => { doc(d, 'rol_rep').permissions.leads = { create: true, read: 'own', update: 'own', delete: 'none' }; })).toContain('META_UNKNOWN_ENTITY role/rol_rep/permissions/leads');
-      expect(mutated((d) => { field(d, 'ent_opportunity', 'account_level').field = 'tier'; })).toContain('META_UNKNOWN_FIELD entity/ent_opportunity/fields/7/field');
-      expect(mutated((d) => { field(d, 'ent_quote', 'total').via = 'product'; })).toContain('META_FIELD_WRONG_TYPE entity/ent_quote/fields/2/via');
-      expect(mutated((d) => { field(d, 'ent_quote', 'total').field = 'product'; })).toContain('META_ROLLUP_FIELD entity/ent_quote/fields/2/field');
-      expect(mutated((d) => { field(d, 'ent_opportunity', 'weighted').expression = { '*': [{ var: 'amount' }, { var: 'probability' }] }; })).toContain('META_UNKNOWN_FIELD entity/ent_opportunity/fields/6/expression/*/1/var');
-      expect(mutated((d) => { field(d, 'ent_opportunity', 'weighted').expression = { method: ['amount', 'toFixed'] }; })).toContain('META_FORMULA_OPERATOR entity/ent_opportunity/fields/6/expression/method');
-      expect(mutated((d) => { doc(d, 'ent_quote_line').parentField = 'product'; })).toContain('META_FIELD_WRONG_TYPE entity/ent_quote_line/parentField');
-    });
+describe('rules inside documents', () => {
+  it('checks entity rules, view filters and gate rules against the entity fields, under their location', () => {
+    const docs = smallCrm();
+    doc(docs, 'ent_opportunity').rules[0].when = { '==': [{ var: 'stagee' }, 'lost'] };
+    doc(docs, 'vw_opp_board').filter = { method: [{ var: 'name' }, 'constructor'] };
+    doc(docs, 'pl_sales').stages[4].gate.rule = { '==': [{ var: 'stage' }, 'abandoned'] };
+    doc(docs, 'ent_opportunity').rules[2].assert = { '>=': [{ var: 'name' }, 3] };
+    const issues = validate(docs);
+    expect(issues.map((i) => `${i.code} ${i.kind}/${i.id}${i.pointer}`)).toEqual(expect.arrayContaining([
+      'RULE_UNKNOWN_VAR entity/ent_opportunity/rules/0/when/==/0/var',
+      'RULE_UNKNOWN_OPERATOR view/vw_opp_board/filter/method',
+      'RULE_UNKNOWN_OPTION pipeline/pl_sales/stages/4/gate/rule/==/1',
+    ]));
+    expect(issues.some((i) => i.kind === 'entity' && i.pointer.startsWith('/rules/2/assert') && i.code.startsWith('RULE_'))).toBe(true);
+    const unknownVar = issues.find((i) => i.code === 'RULE_UNKNOWN_VAR')!;
+    expect(unknownVar.message['zh-CN']).toContain('stagee');
+    expect(unknownVar.message.en).toContain('stagee');
   });
 
-  describe('rules inside documents', () => {
-    it('checks entity rules, view filters and gate rules against the entity fields', () => {
-      const issues = mutated((d) => {
-        doc(d, 'ent_opportunity').rules[0].when = { '==': [{ var: 'stagee' }, 'lost'] };
-        doc(d, 'vw_open_opps').filter = { method: [{ var: 'name' }, 'constructor'] };
-        doc(d, 'pl_sales').stages[3].gate.rule = { '==': [{ var: 'stage' }, 'abandoned'] };
-        doc(d, 'ent_opportunity').rules[1].assert = { '>=': [{ var: 'name' }, 3] };
-      });
-      expect(issues).toEqual(expect.arrayContaining([
-        'RULE_UNKNOWN_VAR entity/ent_opportunity/rules/0/when/==/0/var',
-        'RULE_UNKNOWN_OPERATOR view/vw_open_opps/filter/method',
-        'RULE_UNKNOWN_OPTION pipeline/pl_sales/stages/3/gate/rule/==/1',
-        'RULE_OPERATOR_NOT_FOR_TYPE entity/ent_opportunity/rules/1/assert/>=',
-      ]));
-    });
-
-    it('does not let rules read archived fields', () => {
-      expect(mutated((d) => { field(d, 'ent_account', 'level').archived = true; })).toContain('RULE_UNKNOWN_VAR entity/ent_account/rules/0/when/==/0/var');
-    });
+  it('does not let rules read archived fields', () => {
+    const docs = smallCrm();
+    field(docs, 'ent_account', 'level').archived = true;
+    expect(validate(docs).map((i) => `${i.code} ${i.pointer}`)).toContain('RULE_UNKNOWN_VAR /rules/0/when/==/0/var');
   });
 
-  it('has a message for every metadata code in both languages', () => {
-    for (const m of Object.values(metadataMessages)) {
-      expect(m['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
-      expect(m.en.length).toBeGreaterThan(3);
-    }
+  it('counts an unknown var in a view filter as a reference, and a bad operator as the view’s own problem', () => {
+    const docs = smallCrm();
+    doc(docs, 'vw_my_opps').filter = { and: [{ '==': [{ var: 'region' }, 'east'] }, { eval: ['x'] }] };
+    const issues = validate(docs);
+    expect(issues.find((i) => i.code === 'RULE_UNKNOWN_VAR')?.reference).toBe(true);
+    expect(issues.find((i) => i.code === 'RULE_UNKNOWN_OPERATOR')?.reference).toBe(false);
+  });
+});
+
+describe('ruleSchemaFor', () => {
+  it('gives rules the live filterable fields with their kinds and options, and the system variables', () => {
+    const opportunities = doc(smallCrm(), 'ent_opportunity') as Parameters<typeof ruleSchemaFor>[0];
+    const { vars } = ruleSchemaFor(opportunities);
+    expect(vars.stage).toEqual({ kind: 'text', options: ['initial', 'proposal', 'negotiation', 'won', 'lost'] });
+    expect(vars.amount).toEqual({ kind: 'decimal' });
+    expect(vars.account).toEqual({ kind: 'uuid' });
+    expect(vars.weighted).toEqual({ kind: 'decimal' });
+    expect(vars.account_level).toBeUndefined(); // lookups are not stored
+    expect(vars.owner_id).toEqual({ kind: 'uuid' });
+    expect(vars.last_activity_at).toEqual({ kind: 'datetime' });
+    expect(vars['$user.id']).toEqual({ kind: 'uuid' });
+    expect(vars['$now']).toEqual({ kind: 'datetime' });
+    expect(vars['$previous.stage']).toBeUndefined();
+    expect(ruleSchemaFor(opportunities, { previous: true }).vars['$previous.stage']).toEqual(vars.stage);
+    const accounts = ruleSchemaFor(doc(smallCrm(), 'ent_account') as Parameters<typeof ruleSchemaFor>[0]).vars;
+    expect(accounts.tags).toEqual({ kind: 'textArray', options: ['hot', 'government'] });
+    expect(accounts.level!.options).toContain('c'); // deactivated options stay readable: records may hold them
+    expect(accounts.fax).toBeUndefined(); // archived
+    expect(accounts.address).toBeUndefined();
+    const lines = ruleSchemaFor(doc(smallCrm(), 'ent_quote_line') as Parameters<typeof ruleSchemaFor>[0]).vars;
+    expect(lines.owner_id).toBeUndefined(); // ownership: none
   });
 });
