@@ -115,6 +115,7 @@ function viaWorker(scenario, extra = {}) {
 const result = { machine: { cpus: cpus().length, node: process.version, postgres: url ? 'external' : 'embedded 18' }, seconds: SECONDS, concurrency: CONCURRENCY };
 
 // Single create over HTTP vs raw.
+// BENCH_ONLY=createApi runs just the API create phase (for profiling the request path).
 const only = process.env.BENCH_ONLY;
 if (only === 'createApi') {
   console.log(JSON.stringify(await viaWorker('create')));

@@ -1,5 +1,12 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { addMember, createUser, installTemplate, readTemplate, workspaceFor } from '@crm/server';
+import { startTestApp } from '../support/app.js';
+
+const TEMPLATE = fileURLToPath(new URL('../../templates/default-crm', import.meta.url));
 
 /** The system Chromium (Debian's `chromium`, or CHROME_PATH); journeys are skipped without one, except under CI. */
 export const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -15,4 +22,44 @@ export function launch(): Promise<Browser> {
     executablePath: chromePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Where a journey writes its screenshots: the committed folder only with UPDATE_SCREENSHOTS=1, else a temp dir. */
+export function screenshotDir(sub = ''): string {
+  return process.env.UPDATE_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL(`../../docs/screenshots/${sub}`, import.meta.url))
+    : `${mkdtempSync(join(tmpdir(), 'crm-shots-'))}/`;
+}
+
+/**
+ * A server on its own test database, listening on a free loopback port, with
+ * (optionally) the default CRM installed and a sales rep 张伟 (rep@example.com).
+ */
+export async function startJourneyServer(opts: { defaultCrm?: boolean; rep?: boolean } = {}) {
+  const t = await startTestApp();
+  if (opts.defaultCrm || opts.rep) {
+    const ownerId = (await t.database.pool.query(`select id from crm.users where email = 'owner@example.com'`)).rows[0].id;
+    const ws = (await workspaceFor(t.database.db, t.slug, ownerId))!;
+    if (opts.defaultCrm) await installTemplate(t.app.services.metadata, ws, { userId: ownerId }, await readTemplate(TEMPLATE));
+    if (opts.rep) {
+      const rep = await createUser(t.database.db, { email: REP.email, name: '张伟', password: REP.password });
+      await addMember(t.database.db, ws.id, rep.id, 'member');
+      await t.database.db.insertInto('crm.member_roles').values({ workspace_id: ws.id, user_id: rep.id, role_key: 'sales_rep' }).execute();
+    }
+  }
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  return { t, base };
+}
+
+export const REP = { email: 'rep@example.com', password: 'rep-password-1' };
+export const OWNER = { email: 'owner@example.com', password: 'owner-password-1' };
+
+/** Signs in through the login screen and waits for the app shell. */
+export async function signIn(page: Page, base: string, who: { email: string; password: string }) {
+  await page.goto(`${base}/app/login`);
+  await page.fill('input[autocomplete=username]', who.email);
+  await page.fill('input[autocomplete=current-password]', who.password);
+  await page.locator('button[type=submit]').click();
+  await page.locator('[data-testid=user-menu]').waitFor();
 }

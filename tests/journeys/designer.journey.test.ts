@@ -1,15 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { haveChrome, launch } from './browser.js';
+import type { TestApp } from '../support/app.js';
+import { haveChrome, launch, OWNER, screenshotDir, signIn, startJourneyServer } from './browser.js';
 
-const shots = process.env.UPDATE_SCREENSHOTS === '1'
-  ? fileURLToPath(new URL('../../docs/screenshots/designer/', import.meta.url))
-  : `${mkdtempSync(join(tmpdir(), 'crm-shots-'))}/`;
+const shots = screenshotDir('designer/');
 
 /** Confirms the plan dialog once it has finished opening, and waits for it to close. */
 async function publishPlan(page: import('playwright-core').Page) {
@@ -24,9 +18,7 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
   let browser: Browser;
   let base: string;
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    ({ t, base } = await startJourneyServer());
     browser = await launch();
   });
   afterAll(async () => {
@@ -38,11 +30,7 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/app/login`);
-    await page.fill('input[autocomplete=username]', 'owner@example.com');
-    await page.fill('input[autocomplete=current-password]', 'owner-password-1');
-    await page.locator('button[type=submit]').click();
-    await page.locator('[data-testid=user-menu]').waitFor();
+    await signIn(page, base, OWNER);
     await page.goto(`${base}/designer/`);
     await page.getByTestId('new-entity').click();
     await page.getByTestId('entity-zh').fill('竞品');

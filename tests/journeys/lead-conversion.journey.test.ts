@@ -1,18 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createUser, installTemplate, readTemplate, workspaceFor } from '@crm/server';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { haveChrome, launch } from './browser.js';
+import type { TestApp } from '../support/app.js';
+import { haveChrome, launch, REP, screenshotDir, startJourneyServer } from './browser.js';
 
-// The committed screenshots change only on purpose: `UPDATE_SCREENSHOTS=1 npm test`.
-const shots = process.env.UPDATE_SCREENSHOTS === '1'
-  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-  : `${mkdtempSync(join(tmpdir(), 'crm-shots-'))}/`;
-const template = fileURLToPath(new URL('../../templates/default-crm', import.meta.url));
+const shots = screenshotDir();
 
 /** A rep logs in, opens leads, creates a lead, converts it, and finds the account, contact and opportunity. */
 describe.skipIf(!haveChrome)('journey: a rep converts a lead', () => {
@@ -21,15 +12,7 @@ describe.skipIf(!haveChrome)('journey: a rep converts a lead', () => {
   let base: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    const ownerId = (await t.database.pool.query(`select id from crm.users where email = 'owner@example.com'`)).rows[0].id;
-    const ws = (await workspaceFor(t.database.db, t.slug, ownerId))!;
-    await installTemplate(t.app.services.metadata, ws, { userId: ownerId }, await readTemplate(template));
-    const rep = await createUser(t.database.db, { email: 'rep@example.com', name: '张伟', password: 'rep-password-1' });
-    await addMember(t.database.db, ws.id, rep.id, 'member');
-    await t.database.db.insertInto('crm.member_roles').values({ workspace_id: ws.id, user_id: rep.id, role_key: 'sales_rep' }).execute();
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    ({ t, base } = await startJourneyServer({ defaultCrm: true, rep: true }));
     browser = await launch();
   });
   afterAll(async () => {
@@ -44,8 +27,8 @@ describe.skipIf(!haveChrome)('journey: a rep converts a lead', () => {
     await page.goto(`${base}/app/`);
     await page.locator('button[type=submit]').waitFor();
     await page.screenshot({ path: `${shots}01-login.png` });
-    await page.fill('input[autocomplete=username]', 'rep@example.com');
-    await page.fill('input[autocomplete=current-password]', 'rep-password-1');
+    await page.fill('input[autocomplete=username]', REP.email);
+    await page.fill('input[autocomplete=current-password]', REP.password);
     await page.locator('button[type=submit]').click();
     await page.getByRole('heading', { name: '线索' }).waitFor();
 
