@@ -5,7 +5,7 @@ import enUS from 'antd/locale/en_US';
 import 'dayjs/locale/zh-cn';
 import { App } from './app.js';
 import { lang } from './session.js';
-import './style.css';
+import '@crm/ui/style.css';
 
 createRoot(document.getElementById('root')!).render(
   <ConfigProvider locale={lang() === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1d4ed8', borderRadius: 6 } }}>
