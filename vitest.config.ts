@@ -21,7 +21,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'designer/src/**/*.test.ts', 'runtime/src/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },

@@ -38,7 +38,14 @@ export function App() {
   }, [me, ws]);
 
   if (me === undefined) return <Spin style={{ margin: 80 }} />;
-  if (me === null || parts[0] === 'login') return <LoginPage onDone={(m) => { setMe(m); go(`/app/${m.workspaces[0]?.slug ?? ''}`); }} />;
+  if (me === null || parts[0] === 'login') {
+    return <LoginPage onDone={(m) => {
+      // Back to where sign-in was asked for (the designer sends people here), same origin paths only.
+      const next = new URLSearchParams(location.search).get('next');
+      if (next && /^\/(app|designer)(\/|$)/.test(next) && !next.startsWith('//')) { location.href = next; return; }
+      setMe(m); go(`/app/${m.workspaces[0]?.slug ?? ''}`);
+    }} />;
+  }
   if (!ws) return <div className="crm-page">{lang() === 'en' ? 'You belong to no workspace yet.' : '您还没有加入任何工作区。'}</div>;
   if (!nav) return <Spin style={{ margin: 80 }} />;
 

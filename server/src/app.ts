@@ -33,6 +33,8 @@ export interface BuildOptions {
   bodyLimit?: number;
   /** The built runtime app served at /app (default: runtime/dist of this checkout). */
   runtimeDir?: string;
+  /** The built designer served at /designer (default: designer/dist of this checkout). */
+  designerDir?: string;
 }
 
 /** The app factory: everything but `listen`, so tests drive it with `inject()`. */
@@ -64,7 +66,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(recordRoutes);
   await app.register(adminRoutes, { metadata });
   await app.register(staticApp, { mount: '/app', dir: opts.runtimeDir ?? fileURLToPath(new URL('../../runtime/dist', import.meta.url)) });
-  await app.register(staticApp, { mount: '/designer', dir: fileURLToPath(new URL('../../designer/dist', import.meta.url)) });
+  await app.register(staticApp, { mount: '/designer', dir: opts.designerDir ?? fileURLToPath(new URL('../../designer/dist', import.meta.url)) });
   await app.register(fileRoutes, { store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });
   return app;
 }

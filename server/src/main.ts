@@ -39,7 +39,9 @@ async function main() {
   const database = openDatabase(url, { onError: (err) => console.warn(`database: ${err.message}`) });
   const applied = await migrateToLatest(database.db);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  const app = await build({ database, logger: process.env.CRM_LOG === '1', fileStore: new LocalFileStore(join(dir, 'files')) });
+  const app = await build({ database, logger: process.env.CRM_LOG === '1', fileStore: new LocalFileStore(join(dir, 'files')),
+    // Another build of the apps (a second checkout's or a work-in-progress one), e.g. for screenshots.
+    runtimeDir: process.env.CRM_RUNTIME_DIR, designerDir: process.env.CRM_DESIGNER_DIR });
   const demo = await firstStart(app, { embedded: !!cluster });
   const host = process.env.HOST ?? '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000);

@@ -32,4 +32,5 @@ export { ruleSchemaFor } from './rule-schema.js';
 export { labelText } from './labels.js';
 export { PG_RESERVED, SYSTEM_COLUMNS, FORBIDDEN_KEYS } from './reserved.js';
 export { checkFormula, fitsResultType, FORMULA_OPERATORS, FORMULA_SPEC, FORMULA_LIMITS, type FormulaType, type FormulaVar, type FormulaCheck } from './formula-language.js';
+export { formulaVars } from './formula-vars.js';
 export { isSemverRange } from './semver-range.js';

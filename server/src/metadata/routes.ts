@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RESULT_TYPES } from '@crm/metadata';
 import { ifMatchOf } from '../http/if-match.js';
 import { AppError } from '../errors/app-error.js';
 import { pickLang } from '../errors/i18n.js';
@@ -79,6 +80,19 @@ export async function metadataRoutes(app: FastifyInstance, opts: { metadata: Met
   app.get<{ Params: { ws: string; id: string } }>('/api/w/:ws/meta/draft/pipeline/:id/gate-findings', async (request) => {
     const ws = requireRole(request, DESIGNERS);
     return { data: await app.services.records.gateFindings({ ws, userId: request.user!.id }, request.params.id, (await service.draft(ws)).documents) };
+  });
+
+  app.post<{ Body: { entity: string; expression: unknown; resultType: string; scale?: number } }>('/api/w/:ws/meta/formula-preview', {
+    schema: {
+      body: {
+        type: 'object', additionalProperties: false, required: ['entity', 'expression', 'resultType'],
+        properties: { entity: { type: 'string', maxLength: 40 }, expression: {}, resultType: { type: 'string', enum: [...RESULT_TYPES] }, scale: { type: 'integer', minimum: 0, maximum: 10 } },
+      },
+    },
+  }, async (request) => {
+    const ws = requireRole(request, DESIGNERS);
+    const b = request.body;
+    return app.services.records.formulaPreview({ ws, userId: request.user!.id }, b.entity, b.expression, b.resultType, b.scale);
   });
 
   app.get('/api/w/:ws/meta/revisions', async (request) => {

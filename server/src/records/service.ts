@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
-import { fieldTypes, type Field, type FieldType } from '@crm/metadata';
+import { checkFormula, fieldTypes, fitsResultType, formulaVars, type Field, type FieldType } from '@crm/metadata';
 import { validate as validateRule, type EvalContext } from '@crm/rules';
 import { compileCount, compileFormula, compileList, compileRule, decodeCursor, encodeCursor, type SortKey } from '@crm/query';
 import { AppError, type ErrorDetail } from '../errors/app-error.js';
@@ -818,6 +818,31 @@ export class RecordsService {
       out.push({ stage: stage.key, count: rows[0]!.n, samples: rows[0]!.ids ?? [] });
     }
     return out;
+  }
+
+  /**
+   * A formula's value on the caller's most recently changed readable records,
+   * computed by PostgreSQL from the same SQL the write path stores, so the
+   * designer shows exactly what publishing would compute. Reads only.
+   */
+  async formulaPreview(caller: Caller, entityKey: string, expression: unknown, resultType: string, scale?: number) {
+    const ctx = await this.ctx(caller);
+    const m = ctx.model.entities.get(entityKey);
+    if (!m) return { published: false, data: [] as { id: string; title: unknown; value: unknown }[] };
+    const fields = [...m.fields.values()];
+    const check = checkFormula(expression, formulaVars(fields));
+    const details: ErrorDetail[] = check.issues.map((i) => ({ pointer: `/expression${i.pointer}`, code: i.code, params: { ...i.params, entity: entityKey } }));
+    if (!details.length && !fitsResultType(check.type, resultType)) details.push({ pointer: '/resultType', code: 'META_RESULT_TYPE', params: { actual: check.type, expected: resultType } });
+    if (details.length) throw new AppError('CRM_ERR_INVALID_DOCUMENT', { count: details.length }, details);
+    const column = fieldTypes.formula.columns({ id: 'preview', key: 'value', type: 'formula', resultType, scale })[0]!;
+    const columns = new Set(fields.flatMap((f) => fieldTypes[f.type as FieldType].columns(f).map((c) => c.name)));
+    const value = sql`(${compileFormula(expression, columns)})::${sql.raw(column.sqlType)}`;
+    // numeric as text keeps every digit (the wire format of decimals); the rest through to_json (ISO dates, booleans).
+    const shown = column.sqlType.startsWith('numeric') ? sql`${value}::text` : sql`to_json(${value})`;
+    const title = m.fields.has(m.entity.titleField) ? sql.ref(m.entity.titleField) : sql`id::text`;
+    const { rows } = await sql<{ id: string; title: unknown; value: unknown }>`select id::text as id, ${title} as title, ${shown} as value
+      from ${this.table(ctx, m)} where deleted_at is null and ${this.pred(ctx, m, 'read')} order by updated_at desc, id limit 5`.execute(this.db);
+    return { published: true, type: check.type, data: rows };
   }
 
   async openApi(caller: Caller, lang: 'zh-CN' | 'en') {

@@ -2,7 +2,8 @@ import type { ValueKind } from '@crm/rules';
 import type { ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { fieldTypes, isFieldType } from '../field-types/registry.js';
-import { checkFormula, fitsResultType, type FormulaType, type FormulaVar } from '../formula-language.js';
+import { checkFormula, fitsResultType } from '../formula-language.js';
+import { formulaVars } from '../formula-vars.js';
 import { PG_RESERVED, SYSTEM_COLUMNS } from '../reserved.js';
 import type { Entity, Field } from '../schemas/entity.js';
 import { checkKey, checkRule, isObject, liveEntity, liveField, type Ctx, type EntityInfo } from './context.js';
@@ -11,10 +12,6 @@ import { ajv } from './structural.js';
 
 /** Types whose single value can name a record. */
 const TITLE_KINDS: ReadonlySet<ValueKind> = new Set(['text', 'integer', 'decimal', 'date', 'datetime']);
-const FORMULA_TYPES: Partial<Record<ValueKind, FormulaType>> = {
-  text: 'text', integer: 'number', decimal: 'number', boolean: 'boolean', date: 'date', datetime: 'datetime', uuid: 'uuid',
-};
-
 /** Everything about one entity document: ids, keys, columns, settings, references, formulas and rules. */
 export function checkEntity(e: Entity, info: EntityInfo, sinks: Sinks, ctx: Ctx): void {
   const { own } = sinks;
@@ -215,18 +212,7 @@ function checkRollup(f: Field, at: string, e: Entity, { own, ref }: Sinks, ctx: 
  * their result type, and never depend on themselves through other formulas.
  */
 function checkFormulas(e: Entity, info: EntityInfo, own: IssueSink): void {
-  const vars = new Map<string, FormulaVar>();
-  for (const f of e.fields) {
-    if (!isObject(f) || typeof f.key !== 'string' || vars.has(f.key)) continue;
-    if (info.bad.has(f) || !isFieldType(f.type)) vars.set(f.key, { type: 'any' });
-    else if (f.archived) vars.set(f.key, { archived: true });
-    else {
-      const def = fieldTypes[f.type];
-      const kind = def.columns(f).length === 1 ? def.valueKind(f) : null;
-      const type = kind ? FORMULA_TYPES[kind] : undefined;
-      vars.set(f.key, type ? { type } : { unusable: f.type });
-    }
-  }
+  const vars = formulaVars(e.fields, info.bad);
   const deps = new Map<string, string[]>();
   const where = new Map<string, string>();
   e.fields.forEach((f, i) => {
