@@ -342,4 +342,24 @@ describe('metadata history, revert and gate findings', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().data).toEqual([{ stage: 'quoted', count: 1, samples: [bare.id] }]);
   });
+  it('computes a draft formula on recent records with the SQL publishing stores, reading only', async () => {
+    // Runs after the gate-findings test: deals "有金额" (100.00) and two without an amount exist.
+    const preview = (body: object) => api('POST', '/meta/formula-preview', body);
+    const res = await preview({ entity: 'deals', expression: { round: [{ '*': [{ var: 'amount' }, 1.5] }, 2] }, resultType: 'decimal' });
+    expect(res.statusCode, res.body).toBe(200);
+    const rows = res.json().data as { title: string; value: string | null }[];
+    expect(rows.map((r) => [r.title, r.value]).sort()).toEqual([['有金额', '150.00'], ['没金额', null], ['进行中', null]]);
+    const text = await preview({ entity: 'deals', expression: { concat: [{ var: 'name' }, '!'] }, resultType: 'text' });
+    expect(text.json().data.map((r: { value: string }) => r.value).sort()).toEqual(['有金额!', '没金额!', '进行中!']);
+    // Not yet published: nothing to compute on, and no error.
+    expect((await preview({ entity: 'nothing_yet', expression: 1, resultType: 'integer' })).json()).toEqual({ published: false, data: [] });
+    // A missing field and a wrong result type come back as 422 with pointers; an unknown result type is a 400.
+    const bad = await preview({ entity: 'deals', expression: { '+': [{ var: 'amount' }, { var: 'nope' }] }, resultType: 'decimal' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().details[0].pointer).toBe('/expression/+/1/var');
+    const wrongType = await preview({ entity: 'deals', expression: { var: 'name' }, resultType: 'decimal' });
+    expect(wrongType.statusCode).toBe(422);
+    expect(wrongType.json().details[0].pointer).toBe('/resultType');
+    expect((await preview({ entity: 'deals', expression: 1, resultType: 'text; drop table x' })).statusCode).toBe(400);
+  });
 });

@@ -840,8 +840,13 @@ export class RecordsService {
     // numeric as text keeps every digit (the wire format of decimals); the rest through to_json (ISO dates, booleans).
     const shown = column.sqlType.startsWith('numeric') ? sql`${value}::text` : sql`to_json(${value})`;
     const title = m.fields.has(m.entity.titleField) ? sql.ref(m.entity.titleField) : sql`id::text`;
-    const { rows } = await sql<{ id: string; title: unknown; value: unknown }>`select id::text as id, ${title} as title, ${shown} as value
-      from ${this.table(ctx, m)} where deleted_at is null and ${this.pred(ctx, m, 'read')} order by updated_at desc, id limit 5`.execute(this.db);
+    // A read-only transaction with a short timeout: a preview can never write, nor hold the database.
+    const rows = await this.db.transaction().execute(async (tx) => {
+      await sql`set transaction read only`.execute(tx);
+      await sql`set local statement_timeout = '3s'`.execute(tx);
+      return (await sql<{ id: string; title: unknown; value: unknown }>`select id::text as id, ${title} as title, ${shown} as value
+        from ${this.table(ctx, m)} where deleted_at is null and ${this.pred(ctx, m, 'read')} order by updated_at desc, id limit 5`.execute(tx)).rows;
+    });
     return { published: true, type: check.type, data: rows };
   }
 
