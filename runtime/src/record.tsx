@@ -79,7 +79,7 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
         { key: 'details', label: en ? 'Details' : '详情', children: <RecordDetails fields={e.fields} layout={layout} record={record} ctx={p.ctx} /> },
         ...e.related.map((r) => ({ key: `${r.entity}.${r.field}`, label: labelOf(r.label, p.ctx.lang), children: <Related {...p} entityKey={r.entity} field={r.field} /> })),
         { key: 'history', label: en ? 'History' : '变更记录', children: (
-          <Card><Timeline items={history.map((h) => ({ children: <div><b>{new Date(h.at).toLocaleString()}</b> · {h.action.replace('record.', '')}<div style={{ color: '#888' }}>{Object.keys(h.changes).filter((k) => k !== 'version').join('、')}</div></div> }))} /></Card>
+          <Card><Timeline items={history.map((h) => ({ children: <HistoryEntry entry={h} entity={e} ctx={p.ctx} /> }))} /></Card>
         ) },
       ]} />
       <Modal open={!!editing} width={860} title={en ? 'Edit' : '编辑'} onCancel={() => setEditing(null)} onOk={save} okText={en ? 'Save' : '保存'} destroyOnHidden>
@@ -104,5 +104,43 @@ function Related(p: { nav: Navigation; id: string; ctx: WidgetContext; entityKey
     <Table rowKey="id" size="small" pagination={false} dataSource={rows}
       onRow={(r) => ({ onClick: () => go(`/app/${p.ctx.ws}/${p.entityKey}/${String(r.id)}`), style: { cursor: 'pointer' } })}
       columns={cols.map((f) => ({ key: f!.key, title: labelOf(f!.label, p.ctx.lang), render: (_: unknown, r: Rec) => widgets[f!.type].Cell({ field: f!, value: r[f!.key] ?? null, ctx: p.ctx, record: r }) }))} />
+  );
+}
+
+const ACTIONS: Record<string, [string, string]> = {
+  'record.create': ['创建', 'created'], 'record.update': ['修改', 'changed'], 'record.delete': ['删除', 'deleted'], 'record.restore': ['恢复', 'restored'],
+  'record.convert': ['转化', 'converted'],
+};
+
+/**
+ * One audit entry: who-did-what and each field's old and new value. A field
+ * archived since then is still listed (under its key): its values are kept.
+ */
+function HistoryEntry(p: { entry: { at: string; action: string; changes: Record<string, unknown> }; entity: NavEntity; ctx: WidgetContext }) {
+  const en = p.ctx.lang === 'en';
+  const action = ACTIONS[p.entry.action];
+  const changes = Object.entries(p.entry.changes).filter(([k, v]) => k !== 'version' && v && typeof v === 'object' && 'to' in (v as object)) as [string, { from: unknown; to: unknown }][];
+  const archived = (key: string) => p.entity.archivedFields?.find((x) => x.key === key);
+  const name = (key: string) => {
+    const f = p.entity.fields.find((x) => x.key === key);
+    if (f) return labelOf(f.label, p.ctx.lang);
+    if (key === 'owner_id') return en ? 'Owner' : '负责人';
+    const a = archived(key);
+    return a ? `${labelOf(a.label, p.ctx.lang)}${en ? ' (archived)' : '（已归档）'}` : key;
+  };
+  const show = (key: string, value: unknown) => {
+    if (value === null || value === undefined || value === '') return <span className="crm-empty">—</span>;
+    const f = p.entity.fields.find((x) => x.key === key);
+    if (f) return widgets[f.type].Cell({ field: f, value, ctx: p.ctx });
+    if (key === 'owner_id') return p.ctx.members?.find((m) => m.id === value)?.name ?? String(value);
+    return String(typeof value === 'object' ? JSON.stringify(value) : value);
+  };
+  return (
+    <div data-testid="history-entry">
+      <b>{new Date(p.entry.at).toLocaleString(p.ctx.lang)}</b> · {action ? (en ? action[1] : action[0]) : p.entry.action}
+      {changes.map(([key, c]) => (
+        <div key={key} style={{ color: '#555' }} data-field={key}>{name(key)}：{show(key, c.from)} → {show(key, c.to)}</div>
+      ))}
+    </div>
   );
 }

@@ -9,6 +9,7 @@ export interface NavEntity {
   canCreate: boolean;
   conversion: boolean;
   fields: UiField[];
+  archivedFields: { key: string; label: Label }[];
   layout: UiLayout | null;
   views: { id: string; label: Label; type: 'list' | 'kanban'; columns: string[]; sort: { field: string; direction: 'asc' | 'desc' }[]; filter?: unknown }[];
   related: { entity: string; field: string; label: Label }[];

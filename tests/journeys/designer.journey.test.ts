@@ -1,24 +1,47 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
 import { haveChrome, launch, OWNER, screenshotDir, signIn, startJourneyServer } from './browser.js';
 
 const shots = screenshotDir('designer/');
 
-/** Confirms the plan dialog once it has finished opening, and waits for it to close. */
-async function publishPlan(page: import('playwright-core').Page) {
-  await page.waitForTimeout(400);
+/** Opens the plan, waits for it to open fully, checks it says `expected`, publishes, and waits for the new published revision. */
+async function publishWithPlan(page: Page, expected: string[], shot?: string) {
+  const before = Number(await page.getByTestId('published-revision').getAttribute('data-revision'));
+  await page.getByTestId('plan').click();
+  const dialog = page.locator('.ant-modal').filter({ hasText: '发布计划' });
+  for (const text of expected) await dialog.getByText(text, { exact: false }).first().waitFor();
+  await page.waitForTimeout(400); // the dialog's opening animation, for the screenshot
+  if (shot) await page.screenshot({ path: shot });
   await page.getByTestId('publish').click();
-  await page.locator('.ant-modal-wrap').filter({ hasText: '发布计划' }).waitFor({ state: 'hidden' });
+  await page.locator(`[data-testid=published-revision][data-revision="${before + 1}"]`).waitFor();
 }
 
-/** An owner adds the entity 竞品 with a select field in the designer, reads the plan, publishes, and the table exists. */
-describe.skipIf(!haveChrome)('journey: designing an entity', () => {
+/** Drags with the mouse the way a person does (dnd-kit starts a drag after a few pixels of movement). */
+async function drag(page: Page, from: string, to: string, opts: { position?: 'top' | 'bottom' } = {}) {
+  await page.locator(from).first().scrollIntoViewIfNeeded();
+  const a = (await page.locator(from).first().boundingBox())!;
+  const b = (await page.locator(to).first().boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 8, a.y + a.height / 2 + 8, { steps: 4 });
+  const y = opts.position === 'top' ? b.y + 6 : opts.position === 'bottom' ? b.y + b.height - 6 : b.y + b.height / 2;
+  await page.mouse.move(b.x + b.width / 2, y, { steps: 12 });
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+}
+
+/** Waits until every edit is saved to the server's draft. */
+const saved = (page: Page) => page.locator('[data-testid=save-status][data-status=saved]').waitFor();
+
+describe.skipIf(!haveChrome)('journeys: the designer', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
+  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({ method, url: `/api/w/${t.slug}${url}`, payload: payload as object, headers: { cookie: t.cookie, ...headers } });
   beforeAll(async () => {
-    ({ t, base } = await startJourneyServer());
+    ({ t, base } = await startJourneyServer({ defaultCrm: true, rep: true }));
     browser = await launch();
   });
   afterAll(async () => {
@@ -26,70 +49,110 @@ describe.skipIf(!haveChrome)('journey: designing an entity', () => {
     await t?.close();
   });
 
-  it('creates 竞品 with a field, changes its options, reverts through the history, each time publishing with a plan', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
+  it('builds 竞品 / Competitor with five fields by drag and drop, links opportunities to it, publishes, and uses it in the app', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await signIn(page, base, OWNER);
     await page.goto(`${base}/designer/`);
     await page.getByTestId('new-entity').click();
     await page.getByTestId('entity-zh').fill('竞品');
-    await page.waitForTimeout(400);
     await page.getByTestId('entity-en').fill('Competitor');
-    await page.getByText('competitor', { exact: true }).waitFor();
-    await page.screenshot({ path: `${shots}01-new-entity.png` });
-    await page.locator('.ant-modal-footer .ant-btn-primary').click();
-    await page.getByRole('heading', { name: '竞品（competitor）' }).waitFor();
+    expect(await page.getByTestId('entity-key').inputValue()).toBe('competitors');
+    await page.getByTestId('entity-ok').click();
+    await page.getByTestId('field-name').waitFor();
+    await page.locator('.ant-modal-wrap').waitFor({ state: 'hidden' });
 
-    await page.getByTestId('add-field').click();
-    await page.getByTestId('field-zh').fill('威胁等级');
-    await page.locator('[data-testid=field-type]').click();
-    await page.locator('.ant-select-item-option', { hasText: '单选' }).click();
-    await page.locator('textarea').fill('high=高\nmedium=中\nlow=低');
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: `${shots}02-add-field.png` });
-    expect(await page.getByTestId('field-key').inputValue()).toBe('wei_xie_deng_ji');
-    await page.getByTestId('field-ok').click();
-    await page.getByRole('cell', { name: '威胁等级' }).waitFor();
-    await page.screenshot({ path: `${shots}03-fields.png` });
+    // Five fields, each dragged from the palette into the list and named in its settings.
+    const fields: [string, string, string][] = [
+      ['palette-url', '官网', 'guan_wang'], ['palette-select', '威胁等级', 'wei_xie_deng_ji'], ['palette-currency', '年营收', 'nian_ying_shou'],
+      ['palette-phone', '联系电话', 'lian_xi_dian_hua'], ['palette-textarea', '优势与劣势', 'you_shi_yu_lie_shi'],
+    ];
+    for (const [palette, label, key] of fields) {
+      await drag(page, `[data-testid=${palette}]`, '[data-testid=field-list]', { position: 'bottom' });
+      await page.getByTestId('setting-label-zh').fill(label);
+      await expect.poll(() => page.getByTestId('setting-key').inputValue()).toBe(key);
+      if (key === 'wei_xie_deng_ji') {
+        await page.getByTestId('option-label-option_1').fill('高');
+        await page.getByTestId('option-label-option_2').fill('低');
+      }
+      await page.keyboard.press('Escape');
+      await page.getByTestId(`field-${key}`).waitFor();
+      await page.locator('.ant-drawer-content-wrapper').waitFor({ state: 'hidden' });
+    }
+    // Drag the threat level to the top of the list.
+    await drag(page, '[data-testid=field-wei_xie_deng_ji] .drag-handle', '[data-testid=field-name]', { position: 'top' });
+    await expect.poll(async () => (await page.locator('[data-testid^=field-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).slice(1, 3))
+      .toEqual(['field-wei_xie_deng_ji', 'field-name']);
+    await saved(page);
+    await page.screenshot({ path: `${shots}fields.png` });
 
-    await page.getByTestId('plan').click();
-    await page.getByText('新建对象「竞品」').waitFor();
-    await page.waitForTimeout(400); // let the dialog finish its opening animation for the screenshot
-    await page.screenshot({ path: `${shots}04-plan.png` });
-    await publishPlan(page);
-    await page.getByText('已发布 1').waitFor();
+    // Undo and redo the reorder.
+    await page.getByTestId('undo').click();
+    await expect.poll(async () => (await page.locator('[data-testid^=field-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))))[1]).toBe('field-name');
+    await page.getByTestId('redo').click();
+    await expect.poll(async () => (await page.locator('[data-testid^=field-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))))[1]).toBe('field-wei_xie_deng_ji');
 
-    // Rename an option and deactivate another: the plan says so, and nothing is deleted.
-    await page.getByTestId('edit-wei_xie_deng_ji').click();
-    await page.getByTestId('option-high').fill('高威胁');
-    await page.getByTestId('toggle-low').click();
-    await page.waitForTimeout(400); // the dialog's opening animation, for the screenshot
-    await page.screenshot({ path: `${shots}05-field-settings.png` });
-    await page.getByTestId('settings-ok').click();
-    await page.getByText('草稿已保存').first().waitFor();
-    await page.getByTestId('plan').click();
-    await page.getByText('停用字段「威胁等级」的选项「低」（已存的值保留）').waitFor();
-    await publishPlan(page);
-    await page.getByText('已发布 2').waitFor();
-    const meta = (await t.app.inject({ method: 'GET', url: `/api/w/${t.slug}/meta`, headers: { cookie: t.cookie } })).json();
-    const field = meta.documents.find((d: { id: string; kind: string; body: { key: string } }) => d.kind === 'entity' && d.body.key === 'competitor').body.fields
-      .find((x: { key: string }) => x.key === 'wei_xie_deng_ji');
-    expect(field.options.map((o: { key: string; active: boolean; label: { 'zh-CN': string } }) => [o.key, o.label['zh-CN'], o.active]))
-      .toEqual([['high', '高威胁', true], ['medium', '中', true], ['low', '低', false]]);
+    // Opportunities get a relation to the new entity.
+    await page.getByTestId('nav-opportunities').click();
+    await drag(page, '[data-testid=palette-relation]', '[data-testid=field-list]', { position: 'bottom' });
+    await page.getByTestId('setting-label-zh').fill('竞争对手');
+    await page.getByTestId('setting-target').click();
+    await page.locator('.ant-select-item-option', { hasText: '(competitors)' }).click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${shots}field-settings.png` });
+    await page.keyboard.press('Escape');
+    await saved(page);
+    await publishWithPlan(page, ['新建对象「竞品」', '竞争对手'], `${shots}plan.png`);
 
-    // Back to revision 1 through the history: the plan reactivates the option, and publishing makes revision 3.
-    await page.getByTestId('history').click();
-    await page.getByTestId('revert-1').click();
-    await page.getByText('草稿已恢复到版本 1').first().waitFor();
-    await page.getByTestId('plan').click();
-    await page.getByText('重新启用字段「威胁等级」的选项「低」').waitFor();
-    await publishPlan(page);
-    await page.getByText('已发布 3').waitFor();
+    // In the app: a competitor, then an opportunity pointing at it.
+    const comp = (await api('POST', '/records/competitors', { name: '云帆软件', wei_xie_deng_ji: 'gao', nian_ying_shou: '52000000.00' }));
+    expect(comp.statusCode, comp.body).toBe(201);
+    const acct = (await api('POST', '/records/accounts', { name: '海川集团' })).json().data;
+    const opp = (await api('POST', '/records/opportunities', { name: '海川 CRM 项目', account: acct.id, stage: 'initial', amount: '300000.00' })).json().data;
+    await page.goto(`${base}/app/${t.slug}/opportunities/${opp.id}`);
+    await page.getByTestId('edit').click();
+    const field = page.locator('.ant-modal [data-field=jing_zheng_dui_shou]');
+    await field.locator('.ant-select').click();
+    await page.keyboard.type('云帆');
+    await page.locator('.ant-select-item-option', { hasText: '云帆软件' }).click();
+    await page.locator('.ant-modal .ant-btn-primary').click();
+    await expect.poll(async () => (await api('GET', `/records/opportunities/${opp.id}`)).json().data.jing_zheng_dui_shou).toBe(comp.json().data.id);
+    await page.locator('[data-field=jing_zheng_dui_shou]', { hasText: '云帆软件' }).first().waitFor();
+    await page.locator('.ant-modal-wrap').waitFor({ state: 'hidden' });
+    await page.screenshot({ path: `${shots}runtime-competitor.png` });
+    expect(errors).toEqual([]);
+  });
 
-    const ws = (await t.database.pool.query(`select schema_name from crm.workspaces where slug = $1`, [t.slug])).rows[0].schema_name;
-    const cols = (await t.database.pool.query(`select column_name from information_schema.columns where table_schema = $1 and table_name = 'competitor'`, [ws])).rows.map((r) => r.column_name);
-    expect(cols).toEqual(expect.arrayContaining(['name', 'wei_xie_deng_ji', 'owner_id']));
+  it('archives a field holding data: the plan counts the values, the record history still shows them, and restoring brings them back', async () => {
+    const acct = (await api('POST', '/records/accounts', { name: '星河科技', website: 'https://xinghe.example' })).json().data;
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, base, OWNER);
+    await page.goto(`${base}/designer/entities/ent_account/fields`);
+    await page.getByTestId('remove-website').click();
+    await page.getByTestId('restore-website').waitFor();
+    await saved(page);
+    await publishWithPlan(page, ['归档字段「网站」', '有 1 条记录存有值'], `${shots}archive-plan.png`);
+
+    // The runtime no longer shows the field; its value is still in the record's history.
+    await page.goto(`${base}/app/${t.slug}/accounts/${acct.id}`);
+    await page.getByTestId('record-title').waitFor();
+    expect(await page.locator('[data-field=website]').count()).toBe(0);
+    await page.getByRole('tab', { name: '变更记录' }).click();
+    const entry = page.locator('[data-testid=history-entry] [data-field=website]');
+    await expect.poll(() => entry.textContent()).toContain('https://xinghe.example');
+    await page.screenshot({ path: `${shots}archive-history.png` });
+
+    // Restore: the same column comes back with its value.
+    await page.goto(`${base}/designer/entities/ent_account/fields`);
+    await page.getByTestId('restore-website').click();
+    await page.getByTestId('remove-website').waitFor();
+    await saved(page);
+    await publishWithPlan(page, ['恢复字段「网站」']);
+    const back = (await api('GET', `/records/accounts/${acct.id}`)).json().data;
+    expect(back.website).toBe('https://xinghe.example');
     expect(errors).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@ import { docsOf } from '../state/documents.js';
 import { issuesUnder } from '../state/issues.js';
 import type { EntityBody, FieldBody } from '../model.js';
 import { tr } from '../shell/i18n.js';
-import { patchField, takenKeys } from './field-ops.js';
+import { patchField, renameKeyEverywhere, takenKeys, uniqueKey } from './field-ops.js';
+import { withDoc } from '../state/documents.js';
 import { CHOICE_LABELS, SETTING_LABELS, controlsFor, type Control } from './settings-form.js';
 import { OptionsEditor } from './options-editor.js';
 import { FormulaEditor } from './formula-editor.js';
@@ -33,6 +34,16 @@ export function FieldSettings(p: { entityId: string; fieldId: string; locked: bo
   const issueAt = (name: string) => issuesUnder(issues, `/fields/${index}/${name}`).map((i) => i.message).join('；') || undefined;
   const write = (name: string, value: unknown) => d.update<EntityBody>('entity', p.entityId, (e) => patchField(e, p.fieldId, { [name]: value } as Partial<FieldBody>), `${p.fieldId}.${name}`);
   const others = takenKeys({ ...entity, fields: entity.fields.filter((f) => f.id !== p.fieldId) });
+  const keyFrom = (l: FieldBody['label']) => uniqueKey(l.en || l['zh-CN'] || '', field.id, others);
+  // Until the field is published and while nobody typed a key, the key follows the label (pinyin for Chinese).
+  const writeLabel = (label: FieldBody['label']) => {
+    const follow = !p.locked && field.key === keyFrom(field.label);
+    d.change((docs) => {
+      const e = docs[`entity/${p.entityId}`]!.body as EntityBody;
+      const withLabel = withDoc(docs, 'entity', p.entityId, patchField(e, p.fieldId, { label }));
+      return follow ? renameKeyEverywhere(withLabel, p.entityId, field.key, keyFrom(label)) : withLabel;
+    }, `${p.fieldId}.label`);
+  };
 
   const keyRules = {
     validate: (k: string) =>
@@ -49,19 +60,19 @@ export function FieldSettings(p: { entityId: string; fieldId: string; locked: bo
         <Space.Compact style={{ width: '100%' }}>
           <Form.Item label={tr(lang, '名称（中文）', 'Label (Chinese)')} style={{ flex: 1 }} validateStatus={issueAt('label') ? 'error' : undefined} help={issueAt('label')}>
             <Controller control={control} name="label" render={({ field: f }) => (
-              <Input value={f.value?.['zh-CN'] ?? ''} data-testid="setting-label-zh" onChange={(e) => { const v = { ...f.value, 'zh-CN': e.target.value }; f.onChange(v); write('label', v); }} />
+              <Input value={f.value?.['zh-CN'] ?? ''} data-testid="setting-label-zh" onChange={(e) => { const v = { ...f.value, 'zh-CN': e.target.value }; f.onChange(v); writeLabel(v); }} />
             )} />
           </Form.Item>
           <Form.Item label={tr(lang, '名称（英文）', 'Label (English)')} style={{ flex: 1, marginLeft: 8 }}>
             <Controller control={control} name="label" render={({ field: f }) => (
-              <Input value={f.value?.en ?? ''} data-testid="setting-label-en" onChange={(e) => { const v = { ...f.value, en: e.target.value || undefined }; f.onChange(v); write('label', v); }} />
+              <Input value={f.value?.en ?? ''} data-testid="setting-label-en" onChange={(e) => { const v = { ...f.value, en: e.target.value || undefined }; f.onChange(v); writeLabel(v); }} />
             )} />
           </Form.Item>
         </Space.Compact>
         <Form.Item label={tr(lang, '标识（API 与数据库列名）', 'Key (API and column name)')} validateStatus={errors.key || issueAt('key') ? 'error' : undefined}
           help={errors.key?.message ?? issueAt('key') ?? (p.locked ? tr(lang, '已发布的字段标识不能修改', 'A published key cannot change') : undefined)}>
           <Controller control={control} name="key" rules={keyRules} render={({ field: f }) => (
-            <Input value={f.value} disabled={p.locked} data-testid="setting-key" onChange={(e) => { f.onChange(e.target.value); write('key', e.target.value); }} />
+            <Input value={f.value} disabled={p.locked} data-testid="setting-key" onChange={(e) => { f.onChange(e.target.value); d.change((docs) => renameKeyEverywhere(docs, p.entityId, field.key, e.target.value), `${p.fieldId}.key`); }} />
           )} />
         </Form.Item>
         <Typography.Text type="secondary">{tr(lang, '类型', 'Type')}：{labelOf(def.label, lang)}</Typography.Text>

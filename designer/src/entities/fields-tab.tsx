@@ -10,7 +10,7 @@ import { docsOf } from '../state/documents.js';
 import { issuesUnder } from '../state/issues.js';
 import type { EntityBody, FieldBody } from '../model.js';
 import { tr } from '../shell/i18n.js';
-import { TYPE_GROUPS, insertField, moveField, newField, patchField, removeField } from './field-ops.js';
+import { TYPE_GROUPS, addFieldWithPlacement, moveField, newField, patchField, takeFieldOutOfUse } from './field-ops.js';
 import { FieldSettings } from './field-settings.js';
 
 /**
@@ -33,7 +33,7 @@ export function FieldsTab(p: { entityId: string }) {
 
   const add = (type: FieldType, index?: number) => {
     const f = newField(type, entity, { entities, lang });
-    set(insertField(entity, f, index));
+    d.change((docs) => addFieldWithPlacement(docs, p.entityId, f, index));
     setEditing(f.id);
   };
   const onDragEnd = (e: DragEndEvent) => {
@@ -42,8 +42,11 @@ export function FieldsTab(p: { entityId: string }) {
     const over = e.over ? String(e.over.id) : null;
     if (a.startsWith('type:')) {
       if (!over) return;
-      const index = over === 'field-list' ? entity.fields.length : entity.fields.findIndex((f) => f.id === over);
-      add(a.slice(5) as FieldType, index < 0 ? undefined : index);
+      const at = over === 'field-list' ? -1 : entity.fields.findIndex((f) => f.id === over);
+      // Dropped on the lower half of a row: after it.
+      const dragged = e.active.rect.current.translated;
+      const below = !!dragged && !!e.over && dragged.top + dragged.height / 2 > e.over.rect.top + e.over.rect.height / 2;
+      add(a.slice(5) as FieldType, at < 0 ? undefined : at + (below ? 1 : 0));
     } else if (over && over !== 'field-list') set(moveField(entity, a, over));
   };
   const fieldIndex = (id: string) => entity.fields.findIndex((f) => f.id === id);
@@ -67,7 +70,7 @@ export function FieldsTab(p: { entityId: string }) {
               <FieldRow key={f.id} field={f as FieldBody} lang={lang} isTitle={f.key === entity.titleField} published={publishedIds.has(f.id)}
                 issues={issuesUnder(issues, `/fields/${i}`).map((x) => x.message)}
                 onEdit={() => setEditing(f.id)}
-                onRemove={() => set(removeField(entity, f.id, publishedIds.has(f.id)))}
+                onRemove={() => d.change((docs) => takeFieldOutOfUse(docs, p.entityId, f.id, publishedIds.has(f.id)))}
                 onRestore={() => set(patchField(entity, f.id, { archived: undefined }))} />
             ))}
           </SortableContext>
@@ -126,7 +129,7 @@ function FieldRow(p: { field: FieldBody; lang: Lang; isTitle: boolean; published
         {f.archived
           ? <Button size="small" onClick={p.onRestore} data-testid={`restore-${f.key}`}>{tr(lang, '恢复', 'Restore')}</Button>
           : !p.isTitle && (
-            <Tooltip title={p.published ? tr(lang, '归档后字段隐藏，已有数据保留，可随时恢复', 'Hidden; existing values are kept and can be restored') : undefined}>
+            <Tooltip title={p.published ? tr(lang, '归档后字段从表单和视图中移除，已有数据保留，可随时恢复', 'Taken off forms and views; existing values are kept and can be restored') : undefined}>
               <Button size="small" danger onClick={p.onRemove} data-testid={`remove-${f.key}`}>{p.published ? tr(lang, '归档', 'Archive') : tr(lang, '删除', 'Delete')}</Button>
             </Tooltip>
           )}

@@ -4,7 +4,7 @@ import { ApiError, labelOf } from '@crm/ui';
 import { useDraft } from '../state/draft-context.js';
 import { groupIssues } from '../state/issues.js';
 import { tr } from '../shell/i18n.js';
-import { navigate } from '../shell/router.js';
+import { navigate, type EntityTab, type Route } from '../shell/router.js';
 import { diffDocs } from './diff.js';
 import { DiffView } from './diff-view.js';
 import { groupPlan, type GroupKey, type Plan } from './plan-groups.js';
@@ -39,7 +39,7 @@ export function PublishButton() {
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) {
         const grouped = groupIssues(err.details);
-        setProblems(Object.entries(grouped).map(([key, list]) => ({ key, messages: list.map((i) => `${i.pointer ? `${i.pointer}: ` : ''}${i.message}`) })));
+        setProblems(Object.entries(grouped).map(([key, list]) => ({ key, messages: list.map((i) => i.message) })));
       } else message.error((err as Error).message);
     } finally { setBusy(false); }
   };
@@ -58,6 +58,16 @@ export function PublishButton() {
   };
   const groups = plan && groupPlan(plan);
   const docChanges = plan ? diffDocs(d.published, d.docs) : [];
+  // The editor that shows a document's problems: the entity's fields, form, views or pipeline.
+  const whereToFix = (key: string): Route | null => {
+    const doc = d.docs[key];
+    if (!doc) return null;
+    if (doc.kind === 'entity') return { page: 'entity', entityId: doc.id, tab: 'fields' };
+    const tab = ({ layout: 'form', view: 'views', pipeline: 'pipeline' } as Record<string, EntityTab>)[doc.kind];
+    const owner = Object.values(d.docs).find((x) => x.kind === 'entity' && x.body.key === doc.body.entity);
+    if (doc.kind === 'role') return { page: 'admin', section: 'roles' };
+    return tab && owner ? { page: 'entity', entityId: owner.id, tab } : null;
+  };
   const titleOf = (key: string) => {
     const doc = d.docs[key];
     return doc ? labelOf(doc.body.label, lang) || doc.id : key;
@@ -67,7 +77,7 @@ export function PublishButton() {
       <Button type="primary" onClick={makePlan} loading={busy && !plan} data-testid="plan">{tr(lang, '发布…', 'Publish…')}</Button>
       <Modal open={!!problems} title={tr(lang, '发布前需要处理这些问题', 'Fix these before publishing')} onCancel={() => setProblems(null)} footer={null} width={640}>
         <List size="small" dataSource={problems ?? []} data-testid="plan-problems" renderItem={(p) => (
-          <List.Item actions={p.key.startsWith('entity/') ? [<Button key="go" size="small" onClick={() => { setProblems(null); navigate({ page: 'entity', entityId: p.key.slice(7), tab: 'fields' }); }}>{tr(lang, '去处理', 'Go there')}</Button>] : []}>
+          <List.Item actions={whereToFix(p.key) ? [<Button key="go" size="small" onClick={() => { setProblems(null); navigate(whereToFix(p.key)!); }}>{tr(lang, '去处理', 'Go there')}</Button>] : []}>
             <div>{p.key && <b>{titleOf(p.key)}</b>}{p.messages.map((m, i) => <div key={i} className="issue-text">{m}</div>)}</div>
           </List.Item>
         )} />

@@ -38,7 +38,7 @@ export function Shell(p: { lang: Lang; setLang: (l: Lang) => void }) {
   const selected = current.page === 'entity' ? `e:${current.entityId}` : current.page === 'admin' ? `a:${current.section}` : current.page;
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={232} theme="light" style={{ borderRight: '1px solid #eee' }}>
+      <Layout.Sider width={232} theme="light" style={{ borderRight: '1px solid #eee', height: '100vh', position: 'sticky', top: 0, overflow: 'auto' }}>
         <div className="crm-brand" style={{ color: '#1d4ed8' }}>{tr(lang, 'CRM 设计器', 'CRM Designer')}</div>
         <Menu mode="inline" selectedKeys={[selected]} style={{ borderInlineEnd: 0 }}
           items={[
@@ -64,7 +64,7 @@ export function Shell(p: { lang: Lang; setLang: (l: Lang) => void }) {
             <Tooltip title="Ctrl+Shift+Z"><Button onClick={d.redo} disabled={!d.canRedo} data-testid="redo">{tr(lang, '重做', 'Redo')}</Button></Tooltip>
           </Space>
           <Tag color={status[0]} data-testid="save-status" data-status={d.status}>{lang === 'en' ? status[2] : status[1]}</Tag>
-          <Typography.Text type="secondary" style={{ marginLeft: 'auto' }}>{tr(lang, `草稿 ${d.draftRevision} · 已发布版本 ${d.publishedRevision}`, `Draft ${d.draftRevision} · published ${d.publishedRevision}`)}</Typography.Text>
+          <Typography.Text type="secondary" style={{ marginLeft: 'auto' }} data-testid="published-revision" data-revision={d.publishedRevision}>{tr(lang, `草稿 ${d.draftRevision} · 已发布版本 ${d.publishedRevision}`, `Draft ${d.draftRevision} · published ${d.publishedRevision}`)}</Typography.Text>
           <Segmented size="small" value={lang} onChange={(v) => p.setLang(v as Lang)} options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'EN' }]} />
           <Button href="/app/">{tr(lang, '打开应用', 'Open app')}</Button>
           <PublishButton />

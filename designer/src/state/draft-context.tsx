@@ -23,6 +23,8 @@ export interface Draft {
   edit: (kind: DocumentKind, id: string, body: unknown | null, tag?: string) => void;
   /** Same, computing the body from the current one. */
   update: <B>(kind: DocumentKind, id: string, fn: (body: B) => B, tag?: string) => void;
+  /** Several documents in one undo step (archiving a field also takes it off forms and views). */
+  change: (fn: (docs: DocSet) => DocSet, tag?: string) => void;
   undo: () => void;
   redo: () => void;
   canUndo: boolean;
@@ -170,6 +172,10 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
     });
   }, []);
 
+  const change = useCallback((fn: (docs: DocSet) => DocSet, tag?: string) => {
+    setHist((h) => h && commit(h, fn(h.present), { tag }));
+  }, []);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
@@ -186,12 +192,12 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
   const value = useMemo<Draft | null>(() => hist && {
     api, ws, lang: p.lang, docs: hist.present, published,
     draftRevision: revs.draft, publishedRevision: revs.published,
-    status, issues, edit, update,
+    status, issues, edit, update, change,
     undo: () => setHist((h) => h && undo(h)),
     redo: () => setHist((h) => h && redo(h)),
     canUndo: hist.past.length > 0, canRedo: hist.future.length > 0,
     flush: saveNow, reload, notice, clearNotice: () => setNotice(null),
-  }, [hist, published, revs, status, issues, api, ws, p.lang, edit, update, saveNow, reload, notice]);
+  }, [hist, published, revs, status, issues, api, ws, p.lang, edit, update, change, saveNow, reload, notice]);
 
   if (!value) return null;
   return <Ctx.Provider value={value}>{p.children}</Ctx.Provider>;

@@ -783,6 +783,8 @@ export class RecordsService {
       canCreate: canCreate(ctx.access, m.entity.key),
       conversion: !!m.entity.conversion,
       fields: [...m.fields.values()],
+      // Names of archived fields: their values stay in the record history, which shows them by name.
+      archivedFields: m.entity.fields.filter((f) => f.archived).map((f) => ({ key: f.key, label: f.label })),
       layout: layouts.find((l) => l.entity === m.table) ?? null,
       views: views.filter((v) => v.entity === m.table && (!v.roles?.length || ctx.access.roles.some((r) => v.roles.includes(r.key)))),
       related: [...ctx.model.entities.values()].filter((c) => scopeOf(ctx.access, c.entity.key, 'read') !== 'none')
