@@ -155,4 +155,41 @@ describe.skipIf(!haveChrome)('journeys: the designer', () => {
     expect(back.website).toBe('https://xinghe.example');
     expect(errors).toEqual([]);
   });
+  it('adds a stage gate in the pipeline designer; the record page then refuses a stage change that does not meet it', async () => {
+    const acct = (await api('POST', '/records/accounts', { name: '东岳能源' })).json().data;
+    const opp = (await api('POST', '/records/opportunities', { name: '东岳能源 年度采购', account: acct.id, stage: 'proposal', amount: '880000.00', expected_close: '2026-12-20' })).json().data;
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, base, OWNER);
+    await page.goto(`${base}/designer/entities/ent_opportunity/pipeline`);
+    await page.getByTestId('stage-negotiation').click();
+    await page.getByTestId('gate-toggle-negotiation').click();
+    await page.getByTestId('gate-required-negotiation').click();
+    await page.locator('.ant-select-item-option', { hasText: '下一步' }).click();
+    await page.keyboard.press('Escape');
+    await saved(page);
+    await page.getByTestId('check-gates').click();
+    await page.getByTestId('gate-findings').waitFor();
+    await page.screenshot({ path: `${shots}pipeline-gate.png`, fullPage: true });
+    await publishWithPlan(page, ['销售流程']);
+
+    // Negotiation now needs a next step: the record page refuses the move and says why, on the stage field.
+    await page.goto(`${base}/app/${t.slug}/opportunities/${opp.id}`);
+    await page.getByTestId('edit').click();
+    const stage = page.locator('.ant-modal [data-field=stage]');
+    await stage.locator('.ant-select').click();
+    await page.locator('.ant-select-item-option', { hasText: '商务谈判' }).click();
+    await page.locator('.ant-modal .ant-btn-primary').click();
+    await stage.locator('.ant-form-item-explain-error').waitFor();
+    expect(await stage.locator('.ant-form-item-explain-error').textContent()).toContain('下一步');
+    await page.screenshot({ path: `${shots}gate-refused.png` });
+    expect((await api('GET', `/records/opportunities/${opp.id}`)).json().data.stage).toBe('proposal');
+
+    // Filling the next step lets it through.
+    await page.locator('.ant-modal [data-field=next_step] input').fill('约技术负责人做方案评审');
+    await page.locator('.ant-modal .ant-btn-primary').click();
+    await expect.poll(async () => (await api('GET', `/records/opportunities/${opp.id}`)).json().data.stage).toBe('negotiation');
+    expect(errors).toEqual([]);
+  });
 });
