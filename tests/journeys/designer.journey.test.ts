@@ -103,6 +103,15 @@ describe.skipIf(!haveChrome)('journeys: the designer', () => {
     await page.screenshot({ path: `${shots}field-settings.png` });
     await page.keyboard.press('Escape');
     await saved(page);
+
+    // The new field landed at the end of the form; drag it up into the first section.
+    await page.getByTestId('tab-form').click();
+    await drag(page, '[data-testid=layout-item-jing_zheng_dui_shou]', '[data-testid=layout-section-sec_opportunity_main]', { position: 'bottom' });
+    await saved(page);
+    const draft = (await api('GET', '/meta/draft')).json().documents.find((x: { id: string }) => x.id === 'lay_opportunity').body;
+    const sectionOf = (key: string) => draft.tabs[0].sections.find((sec: { items: { field?: string }[] }) => sec.items.some((i) => i.field === key))?.id;
+    expect(sectionOf('jing_zheng_dui_shou')).toBe('sec_opportunity_main');
+    await page.screenshot({ path: `${shots}form-layout-drop.png` });
     await publishWithPlan(page, ['新建对象「竞品」', '竞争对手'], `${shots}plan.png`);
 
     // In the app: a competitor, then an opportunity pointing at it.

@@ -46,6 +46,9 @@ export const useDraft = (): Draft => {
 interface DraftReply { draftRevision: number; publishedRevision: number; documents: Doc[] }
 const AUTOSAVE_MS = 700;
 
+/** Pending (cross-document) findings carry both languages; refused saves come already in the asked one. */
+const messageIn = (m: string | Partial<Record<Lang, string>>, lang: Lang): string => (typeof m === 'string' ? m : m[lang] ?? m['zh-CN'] ?? m.en ?? '');
+
 /**
  * Holds the workspace draft: undo/redo over whole document sets, autosave of
  * each changed document (If-Match the draft revision), validator findings per
@@ -66,6 +69,8 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
   const histRef = useRef<History<DocSet> | null>(null);
   histRef.current = hist;
   const saving = useRef<Promise<boolean> | null>(null);
+  const langRef = useRef(p.lang);
+  langRef.current = p.lang;
 
   const fetchAll = useCallback(async () => {
     const [d, pub] = await Promise.all([
@@ -109,13 +114,13 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
       for (const c of todo) {
         const path = `/api/w/${ws}/meta/draft/${c.doc.kind}/${encodeURIComponent(c.doc.id)}`;
         try {
-          const res = await api.send<{ draftRevision: number; pending?: { pointer: string; message: string }[] }>(
+          const res = await api.send<{ draftRevision: number; pending?: { pointer: string; message: string | Record<Lang, string> }[] }>(
             c.op === 'put' ? 'PUT' : 'DELETE', path, c.op === 'put' ? c.doc.body : undefined, { 'if-match': `"${revRef.current}"` });
           revRef.current = res.draftRevision;
           setRevs((r) => ({ ...r, draft: res.draftRevision }));
           saved.current = withDoc(saved.current, c.doc.kind, c.doc.id, c.op === 'put' ? c.doc.body : null);
           refused.current.delete(c.key);
-          const pending = res.pending ? res.pending.map((x) => ({ pointer: x.pointer, message: x.message, pending: true })) : [];
+          const pending = res.pending ? res.pending.map((x) => ({ pointer: x.pointer, message: messageIn(x.message, langRef.current), pending: true })) : [];
           setIssues((m) => ({ ...m, [c.key]: pending }));
         } catch (err) {
           ok = false;
@@ -145,9 +150,9 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
       setStatus(left ? (ok ? 'pending' : 'invalid') : 'saved');
       return ok && !left;
     };
-    const p = run().finally(() => { saving.current = null; });
-    saving.current = p;
-    return p;
+    const running = run().finally(() => { saving.current = null; });
+    saving.current = running;
+    return running;
   }, [api, ws, fetchAll]);
 
   // Autosave shortly after the last edit.

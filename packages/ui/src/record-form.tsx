@@ -20,6 +20,8 @@ export function RecordForm(p: {
   onChange: (key: string, v: unknown) => void;
   errors: Record<string, string>;
   ctx: WidgetContext;
+  /** Fields shown but not editable (a readOnlyIf rule holds). */
+  readOnly?: ReadonlySet<string>;
 }) {
   const byKey = new Map(p.fields.map((f) => [f.key, f]));
   const section = (s: UiLayout['tabs'][number]['sections'][number]) => {
@@ -39,7 +41,7 @@ export function RecordForm(p: {
             return (
               <Col key={f.key} xs={24} md={Math.round((24 / s.columns) * (item.span ?? 1))}>
                 <Form.Item label={labelOf(f.label, p.ctx.lang)} required={!!f.required} validateStatus={error ? 'error' : undefined} help={error} data-field={f.key}>
-                  {W.Input({ field: f, value: p.value[f.key] ?? null, onChange: (v) => p.onChange(f.key, v), ctx: p.ctx, disabled: COMPUTED.has(f.type) })}
+                  {W.Input({ field: f, value: p.value[f.key] ?? null, onChange: (v) => p.onChange(f.key, v), ctx: p.ctx, disabled: COMPUTED.has(f.type) || !!p.readOnly?.has(f.key) })}
                 </Form.Item>
               </Col>
             );
