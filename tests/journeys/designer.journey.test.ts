@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { haveChrome, launch, OWNER, screenshotDir, signIn, startJourneyServer } from './browser.js';
+import { haveChrome, launch, OWNER, REP, screenshotDir, signIn, startJourneyServer } from './browser.js';
 
 const shots = screenshotDir('designer/');
 
@@ -98,6 +98,7 @@ describe.skipIf(!haveChrome)('journeys: the designer', () => {
     await drag(page, '[data-testid=palette-relation]', '[data-testid=field-list]', { position: 'bottom' });
     await page.getByTestId('setting-label-zh').fill('竞争对手');
     await page.getByTestId('setting-target').click();
+    await page.keyboard.type('竞品'); // the list is virtual: search rather than scroll
     await page.locator('.ant-select-item-option', { hasText: '(competitors)' }).click();
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${shots}field-settings.png` });
@@ -200,5 +201,14 @@ describe.skipIf(!haveChrome)('journeys: the designer', () => {
     await page.locator('.ant-modal .ant-btn-primary').click();
     await expect.poll(async () => (await api('GET', `/records/opportunities/${opp.id}`)).json().data.stage).toBe('negotiation');
     expect(errors).toEqual([]);
+  });
+  it('tells a sales rep the designer is not for them, and the API agrees', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    await signIn(page, base, REP);
+    await page.goto(`${base}/designer/`);
+    await page.getByTestId('denied').waitFor();
+    expect(await page.getByTestId('denied').textContent()).toContain('只有所有者、管理员和设计者');
+    const status = await page.evaluate(async (slug) => (await fetch(`/api/w/${slug}/meta/draft`)).status, t.slug);
+    expect(status).toBe(403);
   });
 });
