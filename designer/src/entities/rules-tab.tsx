@@ -3,7 +3,7 @@ import { labelOf } from '@crm/ui';
 import { useDraft } from '../state/draft-context.js';
 import { issuesUnder } from '../state/issues.js';
 import type { EntityBody } from '../model.js';
-import { RuleBuilder } from '../rules/rule-builder.js';
+import { RuleBuilder } from '@crm/ui';
 import { tr } from '../shell/i18n.js';
 import { newId } from './keys.js';
 

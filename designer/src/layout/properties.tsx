@@ -7,7 +7,7 @@ import { tr } from '../shell/i18n.js';
 import { newId } from '../entities/keys.js';
 import { useDraft } from '../state/draft-context.js';
 import { issuesUnder } from '../state/issues.js';
-import { RuleBuilder, type RuleField } from '../rules/rule-builder.js';
+import { RuleBuilder, type RuleField } from '@crm/ui';
 import type { EntityBody } from '../model.js';
 import type { LayoutEditor } from './editor.js';
 import { itemTitle } from './canvas.js';

@@ -4,7 +4,7 @@ import { labelOf } from '@crm/ui';
 import { KEY_PATTERN } from '@crm/metadata';
 import { useDraft } from '../state/draft-context.js';
 import { issuesUnder, type DocIssue } from '../state/issues.js';
-import { RuleBuilder, type RuleField } from '../rules/rule-builder.js';
+import { RuleBuilder, type RuleField } from '@crm/ui';
 import { tr } from '../shell/i18n.js';
 import type { EntityBody, FieldBody, PipelineBody } from '../model.js';
 import { LabelInputs } from '../views/label-inputs.js';

@@ -4,7 +4,7 @@ import { labelOf, type Lang } from '@crm/ui';
 import { useDraft } from '../state/draft-context.js';
 import { docKey, docsOf } from '../state/documents.js';
 import { issuesUnder, type DocIssue } from '../state/issues.js';
-import { RuleBuilder, type RuleField } from '../rules/rule-builder.js';
+import { RuleBuilder, type RuleField } from '@crm/ui';
 import { tr } from '../shell/i18n.js';
 import type { EntityBody, RoleBody, ViewBody } from '../model.js';
 import { SortableList } from './sortable-list.js';

@@ -3,3 +3,5 @@ export { labelOf, type Lang, type Label } from './labels.js';
 export { widgets, type UiField, type WidgetContext } from './widgets.js';
 export { RecordForm, RecordDetails, type UiLayout } from './record-form.js';
 export { RelationSelect } from './relation-select.js';
+export { RuleBuilder, type RuleField } from './rules/rule-builder.js';
+export { fromLogic, toLogic, type RuleNode, type GroupNode, type CondNode } from './rules/rule-model.js';
