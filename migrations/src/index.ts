@@ -4,6 +4,9 @@ import * as metadata0001 from './2026-11-23-0002-metadata-revisions.js';
 import * as records0001 from './2026-11-23-0003-records-system-tables.js';
 import * as access0001 from './2026-11-23-0004-access-change-notify.js';
 import * as auth0001 from './2026-11-23-0005-auth-token-notify.js';
+import * as notifications0001 from './2026-11-23-0006-notifications.js';
+import * as records0002 from './2026-11-23-0007-records-change-notify.js';
+import * as views0001 from './2026-11-23-0008-saved-views.js';
 
 /**
  * System-table migrations, one timestamped file per change, prefixed with the
@@ -16,6 +19,9 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0003-records-system-tables': records0001,
   '2026-11-23-0004-access-change-notify': access0001,
   '2026-11-23-0005-auth-token-notify': auth0001,
+  '2026-11-23-0006-notifications': notifications0001,
+  '2026-11-23-0007-records-change-notify': records0002,
+  '2026-11-23-0008-saved-views': views0001,
 };
 
 export const SYSTEM_SCHEMA = 'crm';

@@ -4,10 +4,18 @@ import { labelOf, type WidgetContext } from '@crm/ui';
 import { api, go, lang } from './session.js';
 import type { Me, Navigation } from './types.js';
 import { LoginPage } from './login.js';
+import { BottomNav, type NavItem } from './shell/bottom-nav.js';
+import { LiveStatus } from './live/live-status.js';
+import { GlobalSearch } from './search/global-search.js';
+import { useNarrow } from './shell/use-narrow.js';
 
 // Screens load on first use, so the sign-in page stays small.
-const ListPage = lazy(() => import('./list.js').then((m) => ({ default: m.ListPage })));
+const ListPage = lazy(() => import('./list/list-page.js').then((m) => ({ default: m.ListPage })));
 const RecordPage = lazy(() => import('./record.js').then((m) => ({ default: m.RecordPage })));
+const HomePage = lazy(() => import('./home/home-page.js').then((m) => ({ default: m.HomePage })));
+const TasksPage = lazy(() => import('./tasks/tasks-page.js').then((m) => ({ default: m.TasksPage })));
+const CalendarPage = lazy(() => import('./tasks/calendar-page.js').then((m) => ({ default: m.CalendarPage })));
+const NotificationsBell = lazy(() => import('./home/notifications-bell.js').then((m) => ({ default: m.NotificationsBell })));
 
 function usePath() {
   const [path, setPath] = useState(location.pathname);
@@ -22,6 +30,7 @@ function usePath() {
 /** The runtime: an interpreter from published metadata to screens. Paths: /app/:ws/:entity[/:id|new]. */
 export function App() {
   const path = usePath();
+  const narrow = useNarrow();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [nav, setNav] = useState<Navigation | null>(null);
   const [members, setMembers] = useState<{ id: string; name: string; status?: string }[]>([]);
@@ -51,8 +60,13 @@ export function App() {
 
   const entityKey = parts[1] ?? nav.entities.find((e) => e.key === 'leads')?.key ?? nav.entities[0]?.key;
   const entity = nav.entities.find((e) => e.key === entityKey);
-  const ctx: WidgetContext = { lang: lang(), api, ws, members };
-  const main = !entity
+  const ctx: WidgetContext = { lang: lang(), api, ws, members, userId: me?.id };
+  // Home (/app/:ws, /app/:ws/home), my tasks (/app/:ws/tasks; a task's own page stays the record page) and the calendar.
+  const screen = !parts[1] || parts[1] === 'home' ? 'home' : parts[1] === 'calendar' ? 'calendar' : parts[1] === 'tasks' && !parts[2] && entity ? 'tasks' : null;
+  const main = screen === 'home' ? <HomePage nav={nav} ctx={ctx} me={me} />
+    : screen === 'calendar' ? <CalendarPage nav={nav} ctx={ctx} />
+    : screen === 'tasks' ? <TasksPage nav={nav} entity={entity!} ctx={ctx} renderList={() => <ListPage key="tasks-table" nav={nav} entity={entity!} ctx={ctx} />} />
+    : !entity
     ? <div className="crm-page">{lang() === 'en' ? 'Nothing to show.' : '没有可显示的内容。'}</div>
     : parts[2]
       ? <RecordPage key={path} nav={nav} entity={entity} id={parts[2]} ctx={ctx} />
@@ -60,15 +74,29 @@ export function App() {
   const order = ['leads', 'accounts', 'contacts', 'opportunities', 'activities', 'tasks', 'quotes', 'contracts', 'orders', 'invoices', 'products'];
   const menu = [...nav.entities].filter((e) => e.ownership === 'owned' || e.key === 'products')
     .sort((a, b) => (order.indexOf(a.key) + 1 || 99) - (order.indexOf(b.key) + 1 || 99));
+  // One list of places for both the side menu (desktop) and the bottom bar (phone).
+  const places: NavItem[] = [
+    { key: 'home', label: ctx.lang === 'en' ? 'Home' : '首页', path: `/app/${ws}` },
+    ...menu.filter((e) => ['accounts', 'opportunities', 'tasks'].includes(e.key)).map((e) => ({ key: e.key, label: labelOf(e.pluralLabel, ctx.lang), path: `/app/${ws}/${e.key}` })),
+    { key: 'calendar', label: ctx.lang === 'en' ? 'Calendar' : '日历', path: `/app/${ws}/calendar` },
+    ...menu.filter((e) => !['accounts', 'opportunities', 'tasks'].includes(e.key)).map((e) => ({ key: e.key, label: labelOf(e.pluralLabel, ctx.lang), path: `/app/${ws}/${e.key}` })),
+  ];
+  const selected = screen === 'home' || screen === 'calendar' ? screen : entityKey ?? '';
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider breakpoint="md" collapsedWidth={0} width={200}>
-        <div className="crm-brand">CRM · {me.workspaces.find((w) => w.slug === ws)?.name ?? ws}</div>
-        <Menu theme="dark" mode="inline" selectedKeys={[entityKey ?? '']}
-          items={menu.map((e) => ({ key: e.key, label: labelOf(e.pluralLabel, ctx.lang), onClick: () => go(`/app/${ws}/${e.key}`) }))} />
-      </Layout.Sider>
+    <Layout style={{ minHeight: '100vh' }} className={narrow ? 'crm-with-bottom-nav' : undefined}>
+      {!narrow && (
+        <Layout.Sider width={200}>
+          <div className="crm-brand">CRM · {me.workspaces.find((w) => w.slug === ws)?.name ?? ws}</div>
+          <Menu theme="dark" mode="inline" selectedKeys={[selected]}
+            items={[places[0]!, places.find((x) => x.key === 'calendar')!, ...menu.map((e) => places.find((x) => x.key === e.key)!)].map((i) => ({ key: i.key, label: i.label, onClick: () => go(i.path) }))} />
+        </Layout.Sider>
+      )}
+      {narrow && <BottomNav items={places} selected={selected} lang={ctx.lang} />}
       <Layout>
         <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', padding: '0 24px' }}>
+          <GlobalSearch ctx={ctx} />
+          <LiveStatus ws={ws} lang={ctx.lang} />
+          <Suspense fallback={null}><NotificationsBell nav={nav} ctx={ctx} /></Suspense>
           <Dropdown menu={{ items: [
             { key: 'lang', label: ctx.lang === 'en' ? '中文' : 'English', onClick: () => { localStorage.setItem('crm.lang', ctx.lang === 'en' ? 'zh-CN' : 'en'); location.reload(); } },
             { key: 'out', label: ctx.lang === 'en' ? 'Sign out' : '退出登录', onClick: async () => { await api.send('POST', '/api/auth/logout'); location.href = '/app/login'; } },

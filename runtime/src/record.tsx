@@ -1,9 +1,14 @@
-import { App, Button, Card, Modal, Space, Table, Tabs, Timeline, Typography } from 'antd';
+import { App, Button, Card, Modal, Space, Table, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, labelOf, RecordDetails, RecordForm, widgets, type WidgetContext } from '@crm/ui';
 import { go } from './session.js';
 import { layoutOf, type NavEntity, type Navigation } from './types.js';
 import { ConvertDialog } from './convert.js';
+import { RecordTimeline } from './record/timeline.js';
+import { QuickActions } from './record/quick-actions.js';
+import { StagePath } from './record/stage-path.js';
+import { ConflictNotice, type Conflict } from './record/conflict.js';
+import { ChangedNotice, useLiveRecord, useLiveTick } from './live/index.js';
 
 type Rec = Record<string, unknown>;
 
@@ -15,7 +20,8 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
   const [record, setRecord] = useState<Rec | null>(null);
   const [editing, setEditing] = useState<Rec | null>(creating ? {} : null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [history, setHistory] = useState<{ at: string; action: string; changes: Record<string, unknown> }[]>([]);
+  const [timelineVersion, setTimelineVersion] = useState(0);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
   const [converting, setConverting] = useState(false);
   const { message } = App.useApp();
   const base = `/api/w/${p.ctx.ws}/records/${e.key}`;
@@ -24,9 +30,10 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
   const load = () => {
     if (creating) return;
     p.ctx.api.get<{ data: Rec }>(`${base}/${p.id}${rel.length ? `?expand=${rel.join(',')}` : ''}`).then((r) => setRecord(r.data), () => setRecord({ missing: true }));
-    p.ctx.api.get<{ data: typeof history }>(`${base}/${p.id}/history`).then((r) => setHistory(r.data), () => setHistory([]));
+    setTimelineVersion((v) => v + 1);
   };
   useEffect(load, [p.id]);
+  const changedMeanwhile = useLiveRecord(e.key, p.id, !!editing, load); // reload on others' changes; never under an open form
 
   const save = async () => {
     setErrors({});
@@ -43,10 +50,28 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
         load();
       }
     } catch (err) {
-      if (err instanceof ApiError) {
+      if (err instanceof ApiError && err.status === 409 && !creating) {
+        const current = (await p.ctx.api.get<{ data: Rec }>(`${base}/${p.id}`)).data;
+        setConflict({ current, fields: (err.body.changedFields as string[] | undefined) ?? [] });
+      } else if (err instanceof ApiError) {
         setErrors(err.fieldErrors());
         message.error(err.message);
-      } else throw err;
+      } else message.error(en ? 'Network error: your changes are kept, try again' : '网络异常：修改仍在表单中，请重试');
+    }
+  };
+  // Save ours on top of the version the other person made (an explicit choice, never silent).
+  const overwrite = async () => {
+    const current = conflict!.current;
+    setConflict(null);
+    setRecord(current);
+    const changed = Object.fromEntries(Object.entries(editing!).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(record![k])));
+    try {
+      await p.ctx.api.send('PATCH', `${base}/${p.id}`, changed, { 'if-match': `"${String(current.version)}"` });
+      message.success(en ? 'Saved' : '已保存');
+      setEditing(null);
+      load();
+    } catch (err) {
+      if (err instanceof ApiError) { setErrors(err.fieldErrors()); message.error(err.message); }
     }
   };
 
@@ -66,6 +91,9 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
     );
   }
   if (!record) return <div className="crm-page"><Card loading /></div>;
+  const TIMELINE_TAB = { key: 'timeline', label: en ? 'Timeline' : '动态', children: (
+    <Card><RecordTimeline nav={p.nav} entity={e} id={p.id} ctx={p.ctx} version={timelineVersion} renderChange={(h) => <HistoryEntry entry={h} entity={e} ctx={p.ctx} />} /></Card>
+  ) };
   if (record.missing) return <div className="crm-page">{en ? 'Not found, or not visible to you.' : '记录不存在，或您无权查看。'}</div>;
   return (
     <div className="crm-page">
@@ -75,14 +103,17 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
         {e.conversion && !record.converted_account && <Button onClick={() => setConverting(true)} data-testid="convert">{en ? 'Convert' : '转化'}</Button>}
         <Button type="primary" onClick={() => { setErrors({}); setEditing({ ...record }); }} data-testid="edit">{en ? 'Edit' : '编辑'}</Button>
       </div>
+      <StagePath entity={e} record={record} ctx={p.ctx} onMoved={load} />
+      <QuickActions nav={p.nav} entity={e} record={record} ctx={p.ctx} me={p.ctx.userId} onLogged={() => setTimelineVersion((v) => v + 1)} />
       <Tabs items={[
         { key: 'details', label: en ? 'Details' : '详情', children: <RecordDetails fields={e.fields} layout={layout} record={record} ctx={p.ctx} /> },
+        TIMELINE_TAB,
         ...e.related.map((r) => ({ key: `${r.entity}.${r.field}`, label: labelOf(r.label, p.ctx.lang), children: <Related {...p} entityKey={r.entity} field={r.field} /> })),
-        { key: 'history', label: en ? 'History' : '变更记录', children: (
-          <Card><Timeline items={history.map((h) => ({ children: <HistoryEntry entry={h} entity={e} ctx={p.ctx} /> }))} /></Card>
-        ) },
       ]} />
-      <Modal open={!!editing} width={860} title={en ? 'Edit' : '编辑'} onCancel={() => setEditing(null)} onOk={save} okText={en ? 'Save' : '保存'} destroyOnHidden>
+      <Modal open={!!editing} width={860} title={en ? 'Edit' : '编辑'} onCancel={() => { setEditing(null); setConflict(null); }} onOk={save} okText={en ? 'Save' : '保存'} destroyOnHidden>
+        {changedMeanwhile && !conflict && <ChangedNotice lang={p.ctx.lang} />}
+        {conflict && <ConflictNotice conflict={conflict} mine={editing ?? {}} entity={e} ctx={p.ctx} onOverwrite={() => void overwrite()}
+          onTakeTheirs={() => { setConflict(null); setEditing(null); load(); }} />}
         {form}
       </Modal>
       {converting && <ConvertDialog ctx={p.ctx} lead={record} onClose={() => setConverting(false)} onDone={(accountId) => go(`/app/${p.ctx.ws}/accounts/${accountId}`)} />}
@@ -93,10 +124,11 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
 function Related(p: { nav: Navigation; id: string; ctx: WidgetContext; entityKey: string; field: string }) {
   const target = p.nav.entities.find((x) => x.key === p.entityKey);
   const [rows, setRows] = useState<Rec[]>([]);
+  const liveTick = useLiveTick(p.entityKey);
   useEffect(() => {
     const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: p.field }, p.id] }));
     p.ctx.api.get<{ data: Rec[] }>(`/api/w/${p.ctx.ws}/records/${p.entityKey}?limit=50&filter=${filter}`).then((r) => setRows(r.data), () => setRows([]));
-  }, [p.id]);
+  }, [p.id, liveTick]);
   if (!target) return null;
   const cols = (target.views.find((v) => v.type === 'list')?.columns ?? target.fields.map((f) => f.key)).slice(0, 5)
     .map((k) => target.fields.find((f) => f.key === k)).filter((f) => !!f && f.key !== p.field);

@@ -8,6 +8,8 @@ export interface NavEntity {
   ownership: 'owned' | 'none';
   canCreate: boolean;
   conversion: boolean;
+  /** Records are activities or tasks: the record page's timeline and quick actions show them. */
+  isActivity: boolean;
   fields: UiField[];
   archivedFields: { key: string; label: Label }[];
   layout: UiLayout | null;

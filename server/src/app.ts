@@ -12,13 +12,19 @@ import { metadataRoutes } from './metadata/routes.js';
 import { MetadataService } from './metadata/service.js';
 import { RecordsService } from './records/service.js';
 import { recordRoutes } from './records/routes.js';
+import { bulkRoutes } from './records/bulk-routes.js';
+import { searchRoutes } from './search/routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { savedViewRoutes } from './views/routes.js';
 import { fileRoutes } from './files/routes.js';
 import { LocalFileStore, type FileStore } from './files/store.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { staticApp } from './http/static-app.js';
 import { workspaceRoutes } from './workspaces/routes.js';
+import { eventRoutes } from './events/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { homeRoutes } from './home/routes.js';
 import './context.js';
 
 export interface BuildOptions {
@@ -35,6 +41,8 @@ export interface BuildOptions {
   runtimeDir?: string;
   /** The built designer served at /designer (default: designer/dist of this checkout). */
   designerDir?: string;
+  /** How often due-task reminders run in this process (ms, default 60 s); 0 turns the timer off. */
+  remindEveryMs?: number;
 }
 
 /** The app factory: everything but `listen`, so tests drive it with `inject()`. */
@@ -64,7 +72,13 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(workspaceRoutes);
   await app.register(metadataRoutes, { metadata });
   await app.register(recordRoutes);
+  await app.register(bulkRoutes);
+  await app.register(searchRoutes);
+  await app.register(eventRoutes, { feed });
   await app.register(adminRoutes, { metadata });
+  await app.register(notificationRoutes, { remindEveryMs: opts.remindEveryMs });
+  await app.register(homeRoutes);
+  await app.register(savedViewRoutes);
   await app.register(staticApp, { mount: '/app', dir: opts.runtimeDir ?? fileURLToPath(new URL('../../runtime/dist', import.meta.url)) });
   await app.register(staticApp, { mount: '/designer', dir: opts.designerDir ?? fileURLToPath(new URL('../../designer/dist', import.meta.url)) });
   await app.register(fileRoutes, { store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });

@@ -13,3 +13,6 @@ export { readTemplate, type TemplatePackage } from './templates/package.js';
 export { installTemplate } from './templates/install.js';
 export { seedDemo, DEMO_PASSWORD, type DemoLogin } from './templates/demo.js';
 export { workspaceFor } from './workspaces/service.js';
+export { remindDueTasks } from './notifications/due-reminders.js';
+export { NotificationStore } from './notifications/store.js';
+export { upgradeSearchPinyin, pinyinText } from './records/search-pinyin.js';

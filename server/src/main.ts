@@ -4,6 +4,7 @@ import { LocalFileStore } from './files/store.js';
 import pg from 'pg';
 import { migrateToLatest } from '@crm/migrations';
 import { build } from './app.js';
+import { upgradeSearchPinyin } from './records/search-pinyin.js';
 import { openDatabase } from './infra/db.js';
 import { openEmbeddedCluster, type EmbeddedCluster } from './infra/embedded-postgres.js';
 import { createUser } from './users/service.js';
@@ -39,6 +40,7 @@ async function main() {
   const database = openDatabase(url, { onError: (err) => console.warn(`database: ${err.message}`) });
   const applied = await migrateToLatest(database.db);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
+  await upgradeSearchPinyin(database.db);
   const app = await build({ database, logger: process.env.CRM_LOG === '1', fileStore: new LocalFileStore(join(dir, 'files')),
     // Another build of the apps (a second checkout's or a work-in-progress one), e.g. for screenshots.
     runtimeDir: process.env.CRM_RUNTIME_DIR, designerDir: process.env.CRM_DESIGNER_DIR });

@@ -150,7 +150,7 @@ describe.skipIf(!haveChrome)('journeys: the designer', () => {
     await page.goto(`${base}/app/${t.slug}/accounts/${acct.id}`);
     await page.getByTestId('record-title').waitFor();
     expect(await page.locator('[data-field=website]').count()).toBe(0);
-    await page.getByRole('tab', { name: '变更记录' }).click();
+    await page.getByRole('tab', { name: '动态' }).click();
     const entry = page.locator('[data-testid=history-entry] [data-field=website]');
     await expect.poll(() => entry.textContent()).toContain('https://xinghe.example');
     await page.screenshot({ path: `${shots}archive-history.png` });

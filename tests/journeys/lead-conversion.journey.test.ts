@@ -30,6 +30,9 @@ describe.skipIf(!haveChrome)('journey: a rep converts a lead', () => {
     await page.fill('input[autocomplete=username]', REP.email);
     await page.fill('input[autocomplete=current-password]', REP.password);
     await page.locator('button[type=submit]').click();
+    // Signing in lands on the home page; leads are one menu click away.
+    await page.getByTestId('home').waitFor();
+    await page.getByRole('menuitem', { name: '线索' }).click();
     await page.getByRole('heading', { name: '线索' }).waitFor();
 
     await page.getByTestId('new-record').click();

@@ -16,8 +16,8 @@ export const PG_RESERVED: ReadonlySet<string> = new Set([
   'window', 'with',
 ]);
 
-/** Columns every entity table has; a field may not take their names. */
-export const SYSTEM_COLUMNS: ReadonlySet<string> = new Set(['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'owner_id', 'version', 'deleted_at', 'last_activity_at']);
+/** Columns every entity table has (or may get: `search_pinyin` with searchable text fields); a field may not take their names. */
+export const SYSTEM_COLUMNS: ReadonlySet<string> = new Set(['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'owner_id', 'version', 'deleted_at', 'last_activity_at', 'search_pinyin']);
 
 /** Names that reach JavaScript objects (records on the wire): never keys. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
-import { compileList, decodeCursor, encodeCursor, likeLiteral, searchPredicate, type SortKey } from './records.js';
+import { compileList, decodeCursor, encodeCursor, likeLiteral, pinyinLetters, searchPredicate, type SortKey } from './records.js';
 
 const db = new Kysely<any>({
   dialect: {
@@ -33,12 +33,25 @@ describe('compileList', () => {
 describe('search', () => {
   it('uses the grams index for 1–2 characters and escapes LIKE wildcards', () => {
     const two = searchPredicate(['name'], '销售').compile(db);
-    expect(two.sql).toBe('((crm.search_grams("name") @> array[lower($1::text)] and "name" ilike $2))');
-    expect(two.parameters).toEqual(['销售', '%销售%']);
+    expect(two.sql).toBe('(("name" ilike $1 and crm.search_grams("name") @> array[lower($2::text)]))');
+    expect(two.parameters).toEqual(['%销售%', '销售']);
     const long = searchPredicate(['name', 'code'], '100%_x').compile(db);
     expect(long.sql).toBe('("name" ilike $1 or "code" ilike $2)');
     expect(long.parameters[0]).toBe('%100\\%\\_x%');
     expect(likeLiteral('a\\b')).toBe('a\\\\b');
+  });
+
+  it('also searches the pinyin column when the query is pinyin letters, with the same index choice', () => {
+    const three = searchPredicate(['name'], 'Zhang Wei', 'search_pinyin').compile(db);
+    expect(three.sql).toBe('("name" ilike $1 or "search_pinyin" ilike $2)');
+    expect(three.parameters).toEqual(['%Zhang Wei%', '%zhangwei%']);
+    const two = searchPredicate(['name'], 'zw', 'search_pinyin').compile(db);
+    expect(two.sql).toBe('(("name" ilike $1 and crm.search_grams("name") @> array[lower($2::text)]) or ("search_pinyin" ilike $3 and crm.search_grams("search_pinyin") @> array[lower($4::text)]))');
+    // Not letters (Chinese, digits, one letter), or no pinyin column: the plain search only.
+    for (const q of ['张伟', '138', 'z', "x'", 'a_b']) expect(searchPredicate(['name'], q, 'search_pinyin').compile(db).sql).not.toContain('search_pinyin');
+    expect(searchPredicate(['name'], 'zwkj').compile(db).sql).toBe('("name" ilike $1)');
+    expect(pinyinLetters("Xi'an")).toBe('xian');
+    expect(pinyinLetters(' zhang  wei ')).toBe('zhangwei');
   });
 });
 

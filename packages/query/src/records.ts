@@ -24,7 +24,8 @@ export interface ListSpec {
   columns: readonly string[];
   permission: Expression<SqlBool>;
   filter?: Expression<SqlBool>;
-  search?: { columns: readonly string[]; q: string };
+  /** `pinyin`: the entity's pinyin column, searched too when the query is pinyin letters. */
+  search?: { columns: readonly string[]; q: string; pinyin?: string };
   sort: readonly SortKey[];
   /** Sort values of the last row of the previous page, then its id. */
   after?: readonly unknown[];
@@ -53,18 +54,35 @@ export function likeLiteral(q: string): string {
 /**
  * Text search over searchable columns. 1–2 characters (a Chinese word is often
  * two) use the grams GIN index; 3+ use the trigram index; both recheck with
- * ILIKE so the answer is a literal, case-insensitive substring match.
+ * ILIKE so the answer is a literal, case-insensitive substring match. The
+ * cheap ILIKE comes first: where a row is read without the index (small
+ * tables), AND stops before computing the grams of a row that cannot match.
+ * With `pinyin` (the entity's pinyin column), a query of letters also matches
+ * there: `zwkj` finds 张伟科技 through `search_pinyin ilike '%zwkj%'`.
  */
-export function searchPredicate(columns: readonly string[], q: string): RawBuilder<SqlBool> {
+export function searchPredicate(columns: readonly string[], q: string, pinyin?: string): RawBuilder<SqlBool> {
   const needle = q.trim();
-  const pattern = `%${likeLiteral(needle)}%`;
-  const chars = [...needle].length;
-  const per = columns.map((c) =>
-    chars <= 2 && !/\s/.test(needle)
-      ? sql`(crm.search_grams(${col(c)}) @> array[lower(${needle}::text)] and ${col(c)} ilike ${pattern})`
-      : sql`${col(c)} ilike ${pattern}`,
-  );
+  const per = columns.map((c) => contains(c, needle));
+  const letters = pinyin ? pinyinLetters(needle) : null;
+  if (pinyin && letters) per.push(contains(pinyin, letters));
   return per.length ? sql<SqlBool>`(${sql.join(per, sql` or `)})` : sql<SqlBool>`false`;
+}
+
+function contains(column: string, needle: string): RawBuilder<SqlBool> {
+  const pattern = `%${likeLiteral(needle)}%`;
+  return [...needle].length <= 2 && !/\s/.test(needle)
+    ? sql<SqlBool>`(${col(column)} ilike ${pattern} and crm.search_grams(${col(column)}) @> array[lower(${needle}::text)])`
+    : sql<SqlBool>`${col(column)} ilike ${pattern}`;
+}
+
+/**
+ * A query as pinyin: letters only once spaces and apostrophes are dropped
+ * (`Zhang Wei` -> `zhangwei`, `xi'an` -> `xian`), at least two of them (one
+ * letter is the initial of half the names in a table).
+ */
+export function pinyinLetters(q: string): string | null {
+  const letters = q.trim().toLowerCase().replace(/[\s'’]/g, '');
+  return /^[a-z]{2,60}$/.test(letters) ? letters : null;
 }
 
 /**
@@ -93,7 +111,7 @@ function where(spec: ListSpec) {
     sql`(${spec.permission})`,
   ];
   if (spec.filter) parts.push(sql`(${spec.filter})`);
-  if (spec.search && spec.search.q.trim()) parts.push(searchPredicate(spec.search.columns, spec.search.q));
+  if (spec.search && spec.search.q.trim()) parts.push(searchPredicate(spec.search.columns, spec.search.q, spec.search.pinyin));
   return parts;
 }
 

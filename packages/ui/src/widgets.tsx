@@ -17,7 +17,7 @@ export interface UiField {
   [k: string]: unknown;
 }
 
-export interface WidgetContext { lang: Lang; api: Api; ws: string; titles?: Record<string, string>; members?: { id: string; name: string; status?: string }[] }
+export interface WidgetContext { lang: Lang; api: Api; ws: string; titles?: Record<string, string>; members?: { id: string; name: string; status?: string }[]; /** The signed-in user (quick actions assign tasks to them). */ userId?: string }
 
 interface Widget {
   /** Read-only display (lists, record pages). */

@@ -22,6 +22,11 @@ export const catalogue = {
     'zh-CN': '筛选条件无效；可用字段：{allowed}',
     en: 'The filter is invalid; allowed fields: {allowed}',
   },
+  CRM_ERR_SEARCH_QUERY: {
+    status: 400,
+    'zh-CN': '请输入 1–{max} 个字符的搜索内容',
+    en: 'Enter 1 to {max} characters to search',
+  },
   CRM_ERR_UNAUTHENTICATED: { status: 401, 'zh-CN': '请先登录', en: 'Please sign in' },
   CRM_ERR_INVALID_CREDENTIALS: { status: 401, 'zh-CN': '邮箱或密码不正确', en: 'Email or password is incorrect' },
   CRM_ERR_FORBIDDEN: { status: 403, 'zh-CN': '您没有执行此操作的权限', en: 'You are not allowed to do this' },
@@ -58,6 +63,11 @@ export const catalogue = {
     en: 'Another publish is in progress; plan again in a moment',
   },
   CRM_ERR_PAYLOAD_TOO_LARGE: { status: 413, 'zh-CN': '请求内容过大', en: 'Request body is too large' },
+  CRM_ERR_EXPORT_TOO_LARGE: {
+    status: 413,
+    'zh-CN': '要导出的记录有 {count} 条，超过上限 {max} 条；请先筛选缩小范围',
+    en: 'The export would hold {count} records, more than the limit of {max}; narrow it with a filter first',
+  },
   CRM_ERR_UNSUPPORTED_FILE: {
     status: 415,
     'zh-CN': '不支持的文件类型（只接受图片、PDF、Office 文档、CSV 和文本文件）',
@@ -68,10 +78,20 @@ export const catalogue = {
     'zh-CN': '元数据文档有 {count} 处错误',
     en: 'The metadata document has {count} error(s)',
   },
+  CRM_ERR_INVALID_VIEW: {
+    status: 422,
+    'zh-CN': '视图定义有 {count} 处问题',
+    en: 'The view definition has {count} problem(s)',
+  },
   CRM_ERR_INVALID_RECORD: {
     status: 422,
     'zh-CN': '记录有 {count} 处问题',
     en: 'The record has {count} problem(s)',
+  },
+  CRM_ERR_MENTION_UNREADABLE: {
+    status: 422,
+    'zh-CN': '{names} 无权查看此记录，不能提及',
+    en: '{names} cannot see this record and cannot be mentioned',
   },
   CRM_ERR_PLAN_BLOCKED: {
     status: 422,

@@ -25,6 +25,14 @@ export const recordMessages = {
   RECORD_DELETE_BLOCKED: { 'zh-CN': '{entity} 中有 {count} 条记录通过 {field} 引用它，例如 {samples}', en: '{count} {entity} records refer to it through {field}, e.g. {samples}' },
 } as const satisfies Record<string, Messages>;
 
+/** Problems with a saved view's definition. */
+export const viewMessages = {
+  VIEW_UNKNOWN_COLUMN: { 'zh-CN': '列 {field} 不存在或已归档', en: 'Column {field} does not exist or is archived' },
+  VIEW_NOT_SORTABLE: { 'zh-CN': '不能按 {field} 排序', en: 'Cannot sort by {field}' },
+  VIEW_UNKNOWN_ROLE: { 'zh-CN': '角色 {role} 不存在', en: 'Role {role} does not exist' },
+  VIEW_SHARE_FORBIDDEN: { 'zh-CN': '只有所有者、管理员和设计者可以把视图共享给角色', en: 'Only owners, admins and designers may share a view with roles' },
+} as const satisfies Record<string, Messages>;
+
 export const detailMessages: Readonly<Record<string, Messages>> = {
   ...ruleMessages,
   ...metadataMessages,
@@ -32,4 +40,5 @@ export const detailMessages: Readonly<Record<string, Messages>> = {
   ...findingMessages,
   ...requestMessages,
   ...recordMessages,
+  ...viewMessages,
 };

@@ -16,11 +16,20 @@ export class ChangeFeed {
 
   constructor(private readonly connectionString: string, private readonly log: (msg: string) => void = () => {}) {}
 
-  on(channel: string, handler: (payload: string) => void) {
+  /**
+   * Subscribes to a channel. A channel first asked for after `start()` is
+   * LISTENed on the open connection; the promise settles once it is (or at
+   * once when disconnected: the next connection listens to every channel).
+   */
+  on(channel: string, handler: (payload: string) => void): Promise<void> {
     if (!/^[a-z_]+$/.test(channel)) throw new Error(`bad channel ${channel}`);
     let set = this.handlers.get(channel);
+    const added = !set;
     if (!set) this.handlers.set(channel, (set = new Set()));
     set.add(handler);
+    const client = this.client;
+    if (!added || !client) return Promise.resolve();
+    return client.query(`listen ${channel}`).then(() => undefined, () => this.reconnect());
   }
 
   onReset(handler: () => void) {

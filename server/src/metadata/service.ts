@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { describeAction, describeFinding, planSchema, probesForPlan, compileAction, type Action, type Finding, type PlanEntity } from '@crm/ddl';
+import { syncSearchPinyin } from '../records/search-pinyin.js';
 import { DOCUMENT_KINDS, migrateDocument, validate, type DocumentKind, type MetadataIssue } from '@crm/metadata';
 import { AppError, type ErrorDetail } from '../errors/app-error.js';
 import type { Lang } from '../errors/i18n.js';
@@ -123,6 +124,7 @@ export class MetadataService {
       for (const action of actions) {
         for (const stmt of compileAction(action, ws.schemaName)) await stmt.execute(tx);
       }
+      await syncSearchPinyin(tx, ws.schemaName, entityDocs(published), entityDocs(documents));
       const revision = state.published_revision + 1;
       await tx.insertInto('crm.metadata_revisions').values({ workspace_id: ws.id, revision, draft_revision: state.draft_revision, plan_id: planId, actions: JSON.stringify(actions), published_by: actor.userId, published_at: this.clock.now() }).execute();
       if (documents.length) {
@@ -199,6 +201,8 @@ function rejectIssuesOf(docs: StoredDocument[], pick: (i: MetadataIssue) => bool
   const details: ErrorDetail[] = issues.map((i) => ({ pointer: `/${i.kind}/${i.id}${i.pointer}`, code: i.code, params: i.params, message: i.message }));
   throw new AppError('CRM_ERR_INVALID_DOCUMENT', { count: details.length }, details);
 }
+
+const entityDocs = (docs: StoredDocument[]) => docs.filter((d) => d.kind === 'entity').map((d) => d.body as unknown as PlanEntity);
 
 function schemaPlan(published: StoredDocument[], drafts: StoredDocument[]) {
   const entitiesOf = (docs: StoredDocument[]) => docs.filter((d) => d.kind === 'entity').map((d) => d.body as unknown as PlanEntity);

@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { ADDRESS_PARTS, fieldTypes, ruleSchemaFor, type Entity, type Field, type FieldType } from '@crm/metadata';
 import type { RuleSchema, ValueKind } from '@crm/rules';
 import type { PublishedMetadata } from '../metadata/cache.js';
+import { pinyinSources } from './search-pinyin.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
@@ -48,6 +49,8 @@ export interface EntityModel {
   rollupTargets: RollupTarget[];
   autonumbers: Field[];
   searchable: string[];
+  /** Fields feeding the `search_pinyin` system column (see search-pinyin.ts); empty: no such column. */
+  pinyin: string[];
   kinds: Map<string, ValueKind>;
 }
 
@@ -99,6 +102,7 @@ function build(meta: PublishedMetadata): WorkspaceModel {
       autonumbers: live.filter((f) => f.type === 'autonumber'),
       searchable: live.filter((f) => f.searchable && fieldTypes[f.type as FieldType].supports.searchable).flatMap((f) =>
         f.type === 'address' ? ADDRESS_PARTS.map((p) => `${f.key}_${p}`) : [f.key]),
+      pinyin: pinyinSources(live),
       kinds,
     });
   }

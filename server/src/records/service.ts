@@ -12,6 +12,7 @@ import { checkRecord } from './checks.js';
 import { workspaceModel, type EntityModel, type PipelineModel, type WorkspaceModel } from './model.js';
 import { checkKeys, checkValues, isEmpty, selectColumns, toColumns, toWire, type Wire } from './values.js';
 import { WriteHooks, type WriteEvent } from './hooks.js';
+import { PINYIN_COLUMN, pinyinColumn } from './search-pinyin.js';
 import { changedSql, wireSql } from './wire-sql.js';
 import { openApiFor } from './openapi.js';
 
@@ -51,6 +52,21 @@ export interface ListParams {
   total?: boolean;
   q?: string;
   deleted?: boolean;
+}
+
+export interface ReadableEntity {
+  key: string;
+  label: Record<string, string>;
+  table: RawBuilder<unknown>;
+  title: string | undefined;
+  /** Has an owner column; is an activity-like entity (tasks, activities). */
+  owned: boolean;
+  activity: boolean;
+  fields: ReadonlyMap<string, Field>;
+  predicate: (alias: string) => RawBuilder<SqlBool>;
+  /** Physical columns of the searchable fields (global search). */
+  searchable: readonly string[];
+  pluralLabel: Record<string, string>;
 }
 
 const MAX_LIMIT = 500;
@@ -115,7 +131,7 @@ export class RecordsService {
       columns: selectColumns(m, fields),
       permission: this.pred(ctx, m, 'read'),
       filter,
-      search: p.q ? { columns: m.searchable, q: p.q.slice(0, 200) } : undefined,
+      search: p.q ? { columns: m.searchable, q: p.q.slice(0, 200), pinyin: m.pinyin.length ? PINYIN_COLUMN : undefined } : undefined,
       sort,
       after,
       limit: limit + 1,
@@ -144,6 +160,21 @@ export class RecordsService {
     return data;
   }
 
+  /**
+   * Which of `ids` the caller may read, by the read predicate, live or in the
+   * recycle bin (so a delete reaches exactly those who could see the record).
+   * Realtime fan-out asks this before telling anyone an id; unknown entity -> none.
+   */
+  async readableIds(caller: Caller, entityKey: string, ids: readonly string[]): Promise<string[]> {
+    const ctx = await this.ctx(caller);
+    const m = ctx.model.entities.get(entityKey);
+    const valid = ids.filter(isUuid);
+    if (!m || !valid.length) return [];
+    const { rows } = await sql<{ id: string }>`select id::text as id from ${this.table(ctx, m)}
+      where id = any(${valid}::uuid[]) and ${this.pred(ctx, m, 'read')}`.execute(this.db);
+    return rows.map((r) => r.id);
+  }
+
   async history(caller: Caller, entityKey: string, id: string) {
     const ctx = await this.ctx(caller);
     const m = this.entity(ctx, entityKey);
@@ -154,6 +185,23 @@ export class RecordsService {
     const rows = await this.db.selectFrom('crm.audit_log').select(['at', 'actor_id', 'action', 'changes'])
       .where('workspace_id', '=', caller.ws.id).where('entity', '=', m.table).where('record_id', '=', id).orderBy('id', 'desc').limit(500).execute();
     return rows.map((r) => ({ at: (r.at as Date).toISOString(), actorId: r.actor_id, action: r.action, changes: r.changes }));
+  }
+
+  /**
+   * The caller's read permission on every entity, as the SQL predicate every
+   * read here uses, for modules that join entity rows from elsewhere
+   * (notifications, mentions, recent records). `title` is the title column
+   * when it is one stored column, else undefined.
+   */
+  async readable(caller: Caller): Promise<ReadableEntity[]> {
+    const ctx = await this.ctx(caller);
+    return [...ctx.model.entities.values()].map((m) => {
+      const t = m.fields.get(m.entity.titleField);
+      const cols = t ? fieldTypes[t.type as FieldType].columns(t) : [];
+      return { key: m.table, label: m.entity.label, table: this.table(ctx, m), title: cols.length === 1 ? cols[0]!.name : undefined,
+        owned: m.entity.ownership === 'owned', activity: !!m.entity.isActivity,
+        fields: m.fields, predicate: (alias: string) => this.pred(ctx, m, 'read', alias), searchable: m.searchable, pluralLabel: m.entity.pluralLabel ?? m.entity.label };
+    });
   }
 
   private async readRow(ctx: Ctx, m: EntityModel, id: string, db: Kysely<any>, opts: { deleted?: boolean; lock?: boolean } = {}) {
@@ -330,7 +378,7 @@ export class RecordsService {
     const now = this.clock.now();
     const rows = batch.map((p) => ({
       id: p.id, created_at: now, updated_at: now, created_by: ctx.caller.userId, updated_by: ctx.caller.userId, version: 1,
-      ...toColumns(m, p.values),
+      ...toColumns(m, p.values), ...pinyinColumn(m.pinyin, p.values),
     }));
     const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     const changes = batch.map((p) => {
@@ -366,7 +414,7 @@ export class RecordsService {
     const now = this.clock.now();
     const cols: Record<string, unknown> = {
       id: p.id, created_at: now, updated_at: now, created_by: ctx.caller.userId, updated_by: ctx.caller.userId, version: 1,
-      ...toColumns(m, p.values),
+      ...toColumns(m, p.values), ...pinyinColumn(m.pinyin, p.values),
     };
     for (const f of m.autonumbers) cols[f.key] = await this.nextNumber(ctx, m, f, tx);
     const names = Object.keys(cols);
@@ -409,7 +457,7 @@ export class RecordsService {
       const checked = Object.fromEntries([...changed].map((k) => [k, values[k]]));
       await this.checkRelations(ctx, m, tx, checked);
       Object.assign(values, checked);
-      const cols = toColumns(m, values);
+      const cols = { ...toColumns(m, values), ...pinyinColumn(m.pinyin, after, changed) };
       const sets = Object.entries(cols).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
       if (!m.formulas.length && !m.rollupTargets.length && !this.hooks.any && !m.pipelines.some((p) => changed.has(p.field))) {
         // Nothing to compute after the write: the row and its audit row in one statement.
@@ -539,6 +587,8 @@ export class RecordsService {
    */
   private simpleUpdate(ctx: Ctx, m: EntityModel, values: Wire): boolean {
     if (m.entity.rules.length || m.pipelines.length || m.formulas.length || m.rollupTargets.length || m.entity.isActivity || this.hooks.any) return false;
+    // The pinyin column of several fields needs the ones not sent: read the row first.
+    if (m.pinyin.length > 1 && m.pinyin.some((k) => k in values)) return false;
     return Object.entries(values).every(([k, v]) => {
       if (k === 'owner_id') return false;
       const f = m.fields.get(k)!;
@@ -556,7 +606,8 @@ export class RecordsService {
   private async updateOneStatement(ctx: Ctx, m: EntityModel, id: string, values: Wire, ifMatch: number) {
     if (!isUuid(id)) return undefined;
     const now = this.clock.now();
-    const sets = Object.entries(toColumns(m, values)).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+    // simpleUpdate let this through only if the pinyin column has at most one source, so `values` holds it when it changes.
+    const sets = Object.entries({ ...toColumns(m, values), ...pinyinColumn(m.pinyin, values, Object.keys(values)) }).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
     const fields = Object.keys(values).map((k) => m.fields.get(k)!);
     const audit = sql.join([sql`jsonb_build_object('version', upd.version)`, ...fields.map((f) => sql`case when ${changedSql(f, 'cur', 'upd')}
       then jsonb_build_object(${f.key}::text, jsonb_build_object('from', ${wireSql(f, 'cur')}, 'to', ${wireSql(f, 'upd')})) else '{}'::jsonb end`)], sql` || `);
@@ -782,6 +833,7 @@ export class RecordsService {
       ownership: m.entity.ownership,
       canCreate: canCreate(ctx.access, m.entity.key),
       conversion: !!m.entity.conversion,
+      isActivity: !!m.entity.isActivity,
       fields: [...m.fields.values()],
       // Names of archived fields: their values stay in the record history, which shows them by name.
       archivedFields: m.entity.fields.filter((f) => f.archived).map((f) => ({ key: f.key, label: f.label })),
@@ -852,6 +904,37 @@ export class RecordsService {
     return { published: true, type: check.type, data: rows };
   }
 
+  /**
+   * What a saved view of this entity may name, for the caller: readable or
+   * not, live field keys (columns), sortable keys and the rule schema its
+   * filter is checked against.
+   */
+  async viewVocabulary(caller: Caller, entityKey: string) {
+    const ctx = await this.ctx(caller);
+    const m = ctx.model.entities.get(entityKey);
+    if (!m || scopeOf(ctx.access, m.entity.key, 'read') === 'none') return null;
+    const sortable = [...[...m.kinds.keys()].filter((k) => m.kinds.get(k) !== 'textArray'), ...Object.keys(SYSTEM_SORTABLE)];
+    return { columns: new Set(m.fields.keys()), sortable: new Set(sortable), ruleSchema: m.ruleSchema, roleKeys: new Set(ctx.model.roles.keys()) };
+  }
+
+  /**
+   * One entity as the caller may read it, for modules that aggregate or
+   * export in their own SQL (kanban totals, CSV export): the model, the table,
+   * the read predicate every read here uses, and the filter compiled exactly
+   * as the list compiles it (400 on an unknown field or operator).
+   */
+  async readScope(caller: Caller, entityKey: string, filter?: unknown) {
+    const ctx = await this.ctx(caller);
+    const m = this.entity(ctx, entityKey);
+    return {
+      model: m,
+      table: this.table(ctx, m),
+      predicate: (alias?: string) => this.pred(ctx, m, 'read', alias),
+      filter: filter === undefined ? undefined : this.compileFilter(ctx, m, filter),
+      readable: scopeOf(ctx.access, m.entity.key, 'read') !== 'none',
+    };
+  }
+
   async openApi(caller: Caller, lang: 'zh-CN' | 'en') {
     const ctx = await this.ctx(caller);
     return openApiFor(ctx.model, caller.ws.slug, (m) => scopeOf(ctx.access, m.entity.key, 'read') !== 'none', lang);
@@ -880,7 +963,7 @@ function columnTypes(m: EntityModel): Map<string, string> {
   if (!t) {
     t = new Map<string, string>([
       ['id', 'uuid'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['created_by', 'uuid'], ['updated_by', 'uuid'],
-      ['version', 'integer'], ['deleted_at', 'timestamptz'], ['owner_id', 'uuid'], ['last_activity_at', 'timestamptz'],
+      ['version', 'integer'], ['deleted_at', 'timestamptz'], ['owner_id', 'uuid'], ['last_activity_at', 'timestamptz'], [PINYIN_COLUMN, 'text'],
     ]);
     for (const f of m.fields.values()) for (const c of fieldTypes[f.type as FieldType].columns(f)) t.set(c.name, c.sqlType);
     columnTypeCache.set(m, t);

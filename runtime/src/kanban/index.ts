@@ -1,0 +1,1 @@
+export { KanbanBoard, type KanbanView } from './kanban-board.js';

@@ -1,0 +1,212 @@
+import { App, Button, Card, Checkbox, Dropdown, Empty, Input, Modal, Popover, Select, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { labelOf, RuleBuilder, widgets, type UiField, type WidgetContext } from '@crm/ui';
+import { go } from '../session.js';
+import type { NavEntity, Navigation } from '../types.js';
+import { KanbanBoard as Kanban } from '../kanban/index.js';
+import { definitionOf, listParams, moveColumn, sortFromSorter, toggleColumn, type ListState } from './list-query.js';
+import { BulkBar } from './bulk-bar.js';
+import { useLiveChanges } from '../live/index.js';
+import { SaveViewDialog, type SavedView } from './save-view.js';
+import { useLiveTick } from '../live/index.js';
+import { useNarrow } from '../shell/use-narrow.js';
+
+type Rec = Record<string, unknown>;
+interface Page { data: Rec[]; nextCursor: string | null; total?: number }
+const PAGE = 100;
+const UNSORTABLE = new Set(['multiselect', 'file', 'address', 'richtext', 'textarea', 'lookup']);
+
+/**
+ * A list of an entity: the designer's views and the user's saved ones,
+ * columns to choose and order, multi-column sort, a filter built with the
+ * shared rule builder, search, rows loaded page by page as the (virtual)
+ * table scrolls, bulk actions on a selection, CSV export of exactly what is
+ * shown. On a phone the rows become cards.
+ */
+export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetContext }) {
+  const e = p.entity;
+  const en = p.ctx.lang === 'en';
+  const t = (zh: string, eng: string) => (en ? eng : zh);
+  const narrow = useNarrow();
+  const live = e.fields;
+  const [saved, setSaved] = useState<SavedView[]>([]);
+  const [viewKey, setViewKey] = useState<string>(() => (e.views[0] ? `meta:${e.views[0].id}` : 'default'));
+  const metaView = e.views.find((v) => `meta:${v.id}` === viewKey);
+  const savedView = saved.find((v) => `saved:${v.id}` === viewKey);
+  const initial = (): ListState => {
+    const d = savedView?.definition ?? metaView;
+    return { columns: d?.columns ?? live.slice(0, 6).map((f) => f.key), sort: d?.sort ?? [], filter: d?.filter, q: undefined };
+  };
+  const [state, setState] = useState<ListState>(initial);
+  const [rows, setRows] = useState<Rec[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [total, setTotal] = useState<number | undefined>();
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [saving, setSaving] = useState(false);
+  const generation = useRef(0);
+
+  const loadSaved = useCallback(() => {
+    p.ctx.api.get<{ data: SavedView[] }>(`/api/w/${p.ctx.ws}/saved-views?entity=${e.key}`).then((r) => setSaved(r.data), () => setSaved([]));
+  }, [e.key]);
+  useEffect(loadSaved, [loadSaved]);
+  useEffect(() => { setState(initial()); }, [viewKey, saved.length]);
+
+  const columns = state.columns.map((k) => live.find((f) => f.key === k)).filter((f): f is UiField => !!f);
+  const expand = columns.filter((c) => c.type === 'relation').map((c) => c.key);
+  const fetchPage = useCallback(async (cursor: string | null) => {
+    const gen = cursor ? generation.current : ++generation.current;
+    setLoading(true);
+    try {
+      const page = await p.ctx.api.get<Page>(`/api/w/${p.ctx.ws}/records/${e.key}?${listParams(state, { cursor, limit: PAGE, expand, total: !cursor })}`);
+      if (gen !== generation.current) return;
+      setRows((r) => (cursor ? [...r, ...page.data] : page.data));
+      setNext(page.nextCursor);
+      if (!cursor) { setTotal(page.total); setSelected([]); }
+      setError(null);
+    } catch (err) {
+      if (gen === generation.current) setError((err as Error).message);
+    } finally {
+      if (gen === generation.current) setLoading(false);
+    }
+  }, [JSON.stringify(state), e.key]);
+  useEffect(() => { if (metaView?.type !== 'kanban') void fetchPage(null); }, [fetchPage, metaView?.type]);
+  const more = () => { if (next && !loading) void fetchPage(next); };
+  // Someone else changed a record of this entity (or the stream was reset): any of them may now enter or leave this list.
+  useLiveChanges(e.key, () => { if (metaView?.type !== 'kanban') void fetchPage(null); });
+  // Someone else changed a record of this entity: refetch, but never under a bulk selection (once it is cleared).
+  const liveTick = useLiveTick(e.key);
+  useEffect(() => { if (liveTick && metaView?.type !== 'kanban' && !selected.length) void fetchPage(null); }, [liveTick, !selected.length]);
+
+  const open = (r: Rec) => go(`/app/${p.ctx.ws}/${e.key}/${String(r.id)}`);
+  // A download link cannot send Accept-Language: the language travels in the query.
+  const exportHref = `/api/w/${p.ctx.ws}/records/${e.key}/export.csv?${listParams(state)}&lang=${p.ctx.lang}`;
+  const isKanban = metaView?.type === 'kanban';
+  const canShare = ['owner', 'admin', 'designer'].includes(p.nav.workspace.role);
+
+  const viewOptions = [
+    ...(e.views.length ? [{ label: t('视图', 'Views'), options: e.views.map((v) => ({ value: `meta:${v.id}`, label: labelOf(v.label, p.ctx.lang) })) }] : [{ label: t('视图', 'Views'), options: [{ value: 'default', label: t('全部', 'All') }] }]),
+    ...(saved.length ? [{ label: t('我保存的与共享的', 'Saved'), options: saved.map((v) => ({ value: `saved:${v.id}`, label: `${v.label}${v.mine ? '' : t('（共享）', ' (shared)')}` })) }] : []),
+  ];
+
+  const filterCount = state.filter === undefined ? 0 : 1;
+  const toolbar = (
+    <div className="crm-toolbar">
+      <Typography.Title level={4} style={{ margin: 0, marginRight: 'auto' }}>{labelOf(e.pluralLabel, p.ctx.lang)}</Typography.Title>
+      <Select data-testid="view-select" value={viewKey} style={{ minWidth: 160 }} onChange={setViewKey} options={viewOptions} />
+      <Input.Search allowClear placeholder={t('搜索', 'Search')} style={{ width: narrow ? '100%' : 200 }} onSearch={(v) => setState((s) => ({ ...s, q: v || undefined }))} data-testid="list-search" />
+      {!isKanban && (
+        <>
+          <Popover trigger="click" placement="bottomRight" content={<FilterPanel entity={e} ctx={p.ctx} value={state.filter} onApply={(filter) => setState((s) => ({ ...s, filter }))} />}>
+            <Button data-testid="filter-button" type={filterCount ? 'primary' : 'default'} ghost={!!filterCount}>{t('筛选', 'Filter')}{filterCount ? ' ·1' : ''}</Button>
+          </Popover>
+          {!narrow && (
+            <Popover trigger="click" placement="bottomRight" content={<ColumnsPanel fields={live} columns={state.columns} lang={p.ctx.lang} onChange={(c) => setState((s) => ({ ...s, columns: c }))} />}>
+              <Button data-testid="columns-button">{t('列', 'Columns')}</Button>
+            </Popover>
+          )}
+          <Dropdown menu={{ items: [
+            { key: 'save', label: t('保存为视图…', 'Save as view…'), onClick: () => setSaving(true) },
+            ...(savedView?.mine ? [{ key: 'delete', danger: true, label: t('删除这个视图', 'Delete this view'), onClick: async () => {
+              await p.ctx.api.send('DELETE', `/api/w/${p.ctx.ws}/saved-views/${savedView.id}`); setViewKey(e.views[0] ? `meta:${e.views[0].id}` : 'default'); loadSaved();
+            } }] : []),
+            { key: 'csv', label: <a href={exportHref} download data-testid="export-csv">{t('导出 CSV', 'Export CSV')}</a> },
+          ] }}>
+            <Button data-testid="list-more">{t('更多', 'More')}</Button>
+          </Dropdown>
+        </>
+      )}
+      {e.canCreate && <Button type="primary" onClick={() => go(`/app/${p.ctx.ws}/${e.key}/new`)} data-testid="new-record">{t('新建', 'New')}</Button>}
+    </div>
+  );
+
+  return (
+    <div className="crm-page">
+      {toolbar}
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+      {isKanban ? <Kanban entity={e} view={metaView!} ctx={p.ctx} /> : (
+        <>
+          {selected.length > 0 && <BulkBar entity={e} ctx={p.ctx} ids={selected} rows={rows} onDone={() => void fetchPage(null)} onClear={() => setSelected([])} />}
+          {narrow ? (
+            <div data-testid="list-cards">
+              {rows.map((r) => (
+                <Card key={String(r.id)} size="small" style={{ marginBottom: 8 }} onClick={() => open(r)} data-testid={`row-${String(r.id)}`}>
+                  <div style={{ fontWeight: 600, fontSize: 16, marginBottom: 4 }}>{String(r[e.titleField] ?? '—')}</div>
+                  {columns.filter((f) => f.key !== e.titleField).slice(0, 3).map((f) => (
+                    <div key={f.key} style={{ color: '#555', fontSize: 13 }}>{labelOf(f.label, p.ctx.lang)}：{widgets[f.type].Cell({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r })}</div>
+                  ))}
+                </Card>
+              ))}
+              {!rows.length && !loading && <Empty />}
+              {next && <Button block size="large" onClick={more} loading={loading}>{t('加载更多', 'Load more')}</Button>}
+            </div>
+          ) : (
+            <Table<Rec>
+              rowKey={(r) => String(r.id)} size="middle" loading={loading && !rows.length} pagination={false} virtual
+              scroll={{ x: Math.max(900, columns.length * 170), y: Math.max(320, window.innerHeight - 260) }}
+              dataSource={rows}
+              rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), columnWidth: 44 }}
+              onRow={(r) => ({ onClick: () => open(r), style: { cursor: 'pointer' } })}
+              onScroll={(ev) => { const el = ev.currentTarget as HTMLElement; if (el.scrollHeight - el.scrollTop - el.clientHeight < 400) more(); }}
+              onChange={(_pg, _f, sorter) => setState((s) => ({ ...s, sort: sortFromSorter(sorter as never) }))}
+              columns={columns.map((f, i) => {
+                const at = state.sort.findIndex((s) => s.field === f.key);
+                return {
+                  key: f.key, dataIndex: f.key, title: labelOf(f.label, p.ctx.lang), width: 170,
+                  sorter: UNSORTABLE.has(f.type) ? false : { multiple: 5 - i },
+                  sortOrder: at < 0 ? null : state.sort[at]!.direction === 'desc' ? 'descend' as const : 'ascend' as const,
+                  render: (_: unknown, r: Rec) => widgets[f.type].Cell({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r }),
+                };
+              })}
+            />
+          )}
+          <div className="crm-toolbar" style={{ marginTop: 8, justifyContent: 'flex-end' }}>
+            <Typography.Text type="secondary" data-testid="list-total">
+              {total !== undefined ? t(`共 ${total} 条，已加载 ${rows.length} 条`, `${total} records, ${rows.length} loaded`) : ''}
+            </Typography.Text>
+          </div>
+        </>
+      )}
+      {saving && <SaveViewDialog ctx={p.ctx} entity={e} canShare={canShare} current={savedView?.mine ? savedView : undefined} definition={definitionOf(state)}
+        onClose={() => setSaving(false)} onSaved={(id) => { setSaving(false); loadSaved(); setViewKey(`saved:${id}`); }} />}
+    </div>
+  );
+}
+
+function FilterPanel(p: { entity: NavEntity; ctx: WidgetContext; value: unknown; onApply: (f: unknown) => void }) {
+  const [draft, setDraft] = useState<unknown>(p.value);
+  const en = p.ctx.lang === 'en';
+  return (
+    <div style={{ width: 560, maxWidth: '90vw' }} data-testid="filter-panel">
+      <RuleBuilder fields={p.entity.fields as never} ownership={p.entity.ownership} value={draft} onChange={setDraft} lang={p.ctx.lang} testId="list-filter" />
+      <Space style={{ marginTop: 8 }}>
+        <Button type="primary" size="small" onClick={() => p.onApply(draft)} data-testid="filter-apply">{en ? 'Apply' : '应用'}</Button>
+        <Button size="small" onClick={() => { setDraft(undefined); p.onApply(undefined); }}>{en ? 'Clear' : '清除'}</Button>
+      </Space>
+    </div>
+  );
+}
+
+function ColumnsPanel(p: { fields: UiField[]; columns: string[]; lang: 'zh-CN' | 'en'; onChange: (c: string[]) => void }) {
+  const keys = p.fields.map((f) => f.key);
+  const ordered = useMemo(() => [...p.columns, ...keys.filter((k) => !p.columns.includes(k))], [p.columns, keys.join()]);
+  return (
+    <div style={{ maxHeight: 360, overflow: 'auto', width: 260 }} data-testid="columns-panel">
+      {ordered.map((k) => {
+        const f = p.fields.find((x) => x.key === k)!;
+        const on = p.columns.includes(k);
+        return (
+          <div key={k} style={{ display: 'flex', alignItems: 'center', gap: 4, padding: '2px 0' }}>
+            <Checkbox checked={on} onChange={(ev) => p.onChange(toggleColumn(p.columns, k, ev.target.checked, keys))} data-testid={`column-${k}`} style={{ flex: 1 }}>{labelOf(f.label, p.lang)}</Checkbox>
+            {on && <Button size="small" type="text" onClick={() => p.onChange(moveColumn(p.columns, k, -1))}>↑</Button>}
+            {on && <Button size="small" type="text" onClick={() => p.onChange(moveColumn(p.columns, k, 1))}>↓</Button>}
+          </div>
+        );
+      })}
+      <Tag style={{ marginTop: 6 }}>{p.columns.length}</Tag>
+    </div>
+  );
+}
+
+export type { Rec };

@@ -1,0 +1,4 @@
+export { live, useLiveChanges, useLiveRecord, useLiveState, useLiveTick } from './use-live.js';
+export { LiveStatus } from './live-status.js';
+export { ChangedNotice } from './changed-notice.js';
+export type { LiveIds, LiveState } from './live-client.js';
