@@ -1,9 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createUser, installTemplate, NotificationStore, readTemplate, remindDueTasks, uuidv7, workspaceFor } from '@crm/server';
+import { createUser, NotificationStore, remindDueTasks } from '@crm/server';
 import { startTestApp, TestClock, type TestApp } from './support/app.js';
+import { salesTeam } from './support/sales-team.js';
 
-const dir = fileURLToPath(new URL('../templates/default-crm', import.meta.url));
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -24,26 +23,7 @@ describe('notifications', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ clock });
-    const ownerId = (await t.database.pool.query(`select id from crm.users where email = 'owner@example.com'`)).rows[0].id;
-    const ws = (await workspaceFor(t.database.db, t.slug, ownerId))!;
-    await installTemplate(t.app.services.metadata, ws, { userId: ownerId }, await readTemplate(dir));
-    // 华东: a manager and two reps; 华南: one rep. Reps read their own records, the manager the team's.
-    const east = uuidv7();
-    const south = uuidv7();
-    await t.database.db.insertInto('crm.teams').values([{ id: east, workspace_id: ws.id, name: '华东销售部' }, { id: south, workspace_id: ws.id, name: '华南销售部' }]).execute();
-    const people = [
-      { key: 'manager', name: '刘经理', role: 'sales_manager', team: east, manager: true },
-      { key: 'zhang', name: '张伟', role: 'sales_rep', team: east },
-      { key: 'li', name: '李娜', role: 'sales_rep', team: east },
-      { key: 'wang', name: '王磊', role: 'sales_rep', team: south },
-    ];
-    for (const p of people) {
-      const u = await createUser(t.database.db, { email: `${p.key}@example.com`, name: p.name, password: 'member-password-1' });
-      await addMember(t.database.db, ws.id, u.id, 'member');
-      await t.database.db.insertInto('crm.member_roles').values({ workspace_id: ws.id, user_id: u.id, role_key: p.role }).execute();
-      await t.database.db.insertInto('crm.team_members').values({ team_id: p.team, user_id: u.id, is_manager: !!p.manager }).execute();
-      users[p.key] = { id: u.id, cookie: await t.login(`${p.key}@example.com`, 'member-password-1') };
-    }
+    Object.assign(users, (await salesTeam(t)).users);
   });
   afterAll(async () => { await t?.close(); });
 
