@@ -51,7 +51,8 @@ if (mode === 'start') {
   phase('typecheck tests and app', run('npx', ['tsc', '-p', 'tests/tsconfig.json', '--noEmit']) + run('npx', ['tsc', '-p', 'runtime/tsconfig.json']) + run('npx', ['tsc', '-p', 'designer/tsconfig.json']));
   phase('unit + integration tests', run('npx', ['vitest', 'run', ...extra]));
 } else if (mode === 'bench') {
-  phase('bench', run(process.execPath, ['tests/bench/run.mjs', ...extra]));
+  phase('bench: records API', run(process.execPath, ['tests/bench/run.mjs', ...extra]));
+  phase('bench: runtime in Chromium', run(process.execPath, ['tests/bench/browser.mjs']));
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

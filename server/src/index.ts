@@ -16,3 +16,4 @@ export { workspaceFor } from './workspaces/service.js';
 export { remindDueTasks } from './notifications/due-reminders.js';
 export { NotificationStore } from './notifications/store.js';
 export { upgradeSearchPinyin, pinyinText } from './records/search-pinyin.js';
+export { staticApp } from './http/static-app.js';

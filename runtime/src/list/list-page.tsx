@@ -1,15 +1,18 @@
 import { App, Button, Card, Checkbox, Dropdown, Empty, Input, Modal, Popover, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { labelOf, RuleBuilder, widgets, type UiField, type WidgetContext } from '@crm/ui';
 import { go } from '../session.js';
 import type { NavEntity, Navigation } from '../types.js';
-import { KanbanBoard as Kanban } from '../kanban/index.js';
+
 import { definitionOf, listParams, moveColumn, sortFromSorter, toggleColumn, type ListState } from './list-query.js';
 import { BulkBar } from './bulk-bar.js';
 import { useLiveChanges } from '../live/index.js';
 import { SaveViewDialog, type SavedView } from './save-view.js';
 import { useLiveTick } from '../live/index.js';
 import { useNarrow } from '../shell/use-narrow.js';
+
+// The board loads only when a kanban view is opened.
+const Kanban = lazy(() => import('../kanban/index.js').then((m) => ({ default: m.KanbanBoard })));
 
 type Rec = Record<string, unknown>;
 interface Page { data: Rec[]; nextCursor: string | null; total?: number }
@@ -125,7 +128,7 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
     <div className="crm-page">
       {toolbar}
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
-      {isKanban ? <Kanban entity={e} view={metaView!} ctx={p.ctx} /> : (
+      {isKanban ? <Suspense fallback={null}><Kanban entity={e} view={metaView!} ctx={p.ctx} /></Suspense> : (
         <>
           {selected.length > 0 && <BulkBar entity={e} ctx={p.ctx} ids={selected} rows={rows} onDone={() => void fetchPage(null)} onClear={() => setSelected([])} />}
           {narrow ? (
