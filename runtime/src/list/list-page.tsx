@@ -16,7 +16,10 @@ const Kanban = lazy(() => import('../kanban/index.js').then((m) => ({ default: m
 
 type Rec = Record<string, unknown>;
 interface Page { data: Rec[]; nextCursor: string | null; total?: number }
-const PAGE = 100;
+// A small first page paints fast; later pages are larger so a long scroll re-renders the table fewer times.
+const FIRST_PAGE = 100;
+const NEXT_PAGE = 500;
+const rowKey = (r: Record<string, unknown>) => String(r.id);
 const UNSORTABLE = new Set(['multiselect', 'file', 'address', 'richtext', 'textarea', 'lookup']);
 
 /**
@@ -62,7 +65,7 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
     const gen = cursor ? generation.current : ++generation.current;
     setLoading(true);
     try {
-      const page = await p.ctx.api.get<Page>(`/api/w/${p.ctx.ws}/records/${e.key}?${listParams(state, { cursor, limit: PAGE, expand, total: !cursor })}`);
+      const page = await p.ctx.api.get<Page>(`/api/w/${p.ctx.ws}/records/${e.key}?${listParams(state, { cursor, limit: cursor ? NEXT_PAGE : FIRST_PAGE, expand, total: !cursor })}`);
       if (gen !== generation.current) return;
       setRows((r) => (cursor ? [...r, ...page.data] : page.data));
       setNext(page.nextCursor);
@@ -82,6 +85,17 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
   const liveTick = useLiveTick(e.key);
   useEffect(() => { if (liveTick && metaView?.type !== 'kanban' && !selected.length) void fetchPage(null); }, [liveTick, !selected.length]);
 
+  // Stable props: antd's virtual table recomputes its columns and selection whenever these change identity.
+  const tableColumns = useMemo(() => columns.map((f, i) => {
+    const at = state.sort.findIndex((s) => s.field === f.key);
+    return {
+      key: f.key, dataIndex: f.key, title: labelOf(f.label, p.ctx.lang), width: 170,
+      sorter: UNSORTABLE.has(f.type) ? false : { multiple: 5 - i },
+      sortOrder: at < 0 ? null : state.sort[at]!.direction === 'desc' ? 'descend' as const : 'ascend' as const,
+      render: (_: unknown, r: Rec) => widgets[f.type].Cell({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r }),
+    };
+  }), [state.columns.join(), JSON.stringify(state.sort), p.ctx]);
+  const rowSelection = useMemo(() => ({ selectedRowKeys: selected, onChange: (keys: React.Key[]) => setSelected(keys.map(String)), columnWidth: 44 }), [selected]);
   const open = (r: Rec) => go(`/app/${p.ctx.ws}/${e.key}/${String(r.id)}`);
   // A download link cannot send Accept-Language: the language travels in the query.
   const exportHref = `/api/w/${p.ctx.ws}/records/${e.key}/export.csv?${listParams(state)}&lang=${p.ctx.lang}`;
@@ -146,22 +160,14 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
             </div>
           ) : (
             <Table<Rec>
-              rowKey={(r) => String(r.id)} size="middle" loading={loading && !rows.length} pagination={false} virtual
+              rowKey={rowKey} size="middle" loading={loading && !rows.length} pagination={false} virtual
               scroll={{ x: Math.max(900, columns.length * 170), y: Math.max(320, window.innerHeight - 260) }}
               dataSource={rows}
-              rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)), columnWidth: 44 }}
+              rowSelection={rowSelection}
               onRow={(r) => ({ onClick: () => open(r), style: { cursor: 'pointer' } })}
               onScroll={(ev) => { const el = ev.currentTarget as HTMLElement; if (el.scrollHeight - el.scrollTop - el.clientHeight < 400) more(); }}
               onChange={(_pg, _f, sorter) => setState((s) => ({ ...s, sort: sortFromSorter(sorter as never) }))}
-              columns={columns.map((f, i) => {
-                const at = state.sort.findIndex((s) => s.field === f.key);
-                return {
-                  key: f.key, dataIndex: f.key, title: labelOf(f.label, p.ctx.lang), width: 170,
-                  sorter: UNSORTABLE.has(f.type) ? false : { multiple: 5 - i },
-                  sortOrder: at < 0 ? null : state.sort[at]!.direction === 'desc' ? 'descend' as const : 'ascend' as const,
-                  render: (_: unknown, r: Rec) => widgets[f.type].Cell({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r }),
-                };
-              })}
+              columns={tableColumns}
             />
           )}
           <div className="crm-toolbar" style={{ marginTop: 8, justifyContent: 'flex-end' }}>
