@@ -1,6 +1,6 @@
 import { App, Button, Card, Modal, Space, Table, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { ApiError, labelOf, RecordDetails, RecordForm, widgets, type WidgetContext } from '@crm/ui';
+import { ApiError, labelOf, RecordDetails, RecordForm, cells, type WidgetContext } from '@crm/ui';
 import { go } from './session.js';
 import { layoutOf, type NavEntity, type Navigation } from './types.js';
 import { ConvertDialog } from './convert.js';
@@ -135,7 +135,7 @@ function Related(p: { nav: Navigation; id: string; ctx: WidgetContext; entityKey
   return (
     <Table rowKey="id" size="small" pagination={false} dataSource={rows}
       onRow={(r) => ({ onClick: () => go(`/app/${p.ctx.ws}/${p.entityKey}/${String(r.id)}`), style: { cursor: 'pointer' } })}
-      columns={cols.map((f) => ({ key: f!.key, title: labelOf(f!.label, p.ctx.lang), render: (_: unknown, r: Rec) => widgets[f!.type].Cell({ field: f!, value: r[f!.key] ?? null, ctx: p.ctx, record: r }) }))} />
+      columns={cols.map((f) => ({ key: f!.key, title: labelOf(f!.label, p.ctx.lang), render: (_: unknown, r: Rec) => cells[f!.type]({ field: f!, value: r[f!.key] ?? null, ctx: p.ctx, record: r }) }))} />
   );
 }
 
@@ -163,7 +163,7 @@ function HistoryEntry(p: { entry: { at: string; action: string; changes: Record<
   const show = (key: string, value: unknown) => {
     if (value === null || value === undefined || value === '') return <span className="crm-empty">—</span>;
     const f = p.entity.fields.find((x) => x.key === key);
-    if (f) return widgets[f.type].Cell({ field: f, value, ctx: p.ctx });
+    if (f) return cells[f.type]({ field: f, value, ctx: p.ctx });
     if (key === 'owner_id') return p.ctx.members?.find((m) => m.id === value)?.name ?? String(value);
     return String(typeof value === 'object' ? JSON.stringify(value) : value);
   };

@@ -1,5 +1,5 @@
 import { Button, Card } from 'antd';
-import { labelOf, widgets, type UiField, type WidgetContext } from '@crm/ui';
+import { labelOf, cells, type UiField, type WidgetContext } from '@crm/ui';
 import type { Rec } from './board-model.js';
 
 /**
@@ -41,7 +41,7 @@ export function KanbanCard(p: {
       {p.fields.map((f) => (
         <div key={f.key} className="crm-kanban-field">
           <span className="crm-kanban-field-label">{labelOf(f.label, p.ctx.lang)}</span>
-          <span className="crm-kanban-field-value">{widgets[f.type].Cell({ field: f, value: p.record[f.key] ?? null, ctx: p.ctx, record: p.record })}</span>
+          <span className="crm-kanban-field-value">{cells[f.type]({ field: f, value: p.record[f.key] ?? null, ctx: p.ctx, record: p.record })}</span>
         </div>
       ))}
       {owner && <div className="crm-kanban-owner">{owner}</div>}

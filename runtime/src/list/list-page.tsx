@@ -1,18 +1,20 @@
-import { App, Button, Card, Checkbox, Dropdown, Empty, Input, Modal, Popover, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Checkbox, Dropdown, Empty, Input, Popover, Select, Table, Tag, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { labelOf, RuleBuilder, widgets, type UiField, type WidgetContext } from '@crm/ui';
+import { labelOf, cells, type UiField, type WidgetContext } from '@crm/ui';
 import { go } from '../session.js';
 import type { NavEntity, Navigation } from '../types.js';
 
 import { definitionOf, listParams, moveColumn, sortFromSorter, toggleColumn, type ListState } from './list-query.js';
-import { BulkBar } from './bulk-bar.js';
 import { useLiveChanges } from '../live/index.js';
-import { SaveViewDialog, type SavedView } from './save-view.js';
+import type { SavedView } from './save-view.js';
 import { useLiveTick } from '../live/index.js';
 import { useNarrow } from '../shell/use-narrow.js';
 
-// The board loads only when a kanban view is opened.
+// Loaded when first needed: the board for kanban views, the filter builder, bulk actions, the save dialog.
 const Kanban = lazy(() => import('../kanban/index.js').then((m) => ({ default: m.KanbanBoard })));
+const FilterPanel = lazy(() => import('./filter-panel.js').then((m) => ({ default: m.FilterPanel })));
+const BulkBar = lazy(() => import('./bulk-bar.js').then((m) => ({ default: m.BulkBar })));
+const SaveViewDialog = lazy(() => import('./save-view.js').then((m) => ({ default: m.SaveViewDialog })));
 
 type Rec = Record<string, unknown>;
 interface Page { data: Rec[]; nextCursor: string | null; total?: number }
@@ -92,7 +94,7 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
       key: f.key, dataIndex: f.key, title: labelOf(f.label, p.ctx.lang), width: 170,
       sorter: UNSORTABLE.has(f.type) ? false : { multiple: 5 - i },
       sortOrder: at < 0 ? null : state.sort[at]!.direction === 'desc' ? 'descend' as const : 'ascend' as const,
-      render: (_: unknown, r: Rec) => widgets[f.type].Cell({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r }),
+      render: (_: unknown, r: Rec) => cells[f.type]({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r }),
     };
   }), [state.columns.join(), JSON.stringify(state.sort), p.ctx]);
   const rowSelection = useMemo(() => ({ selectedRowKeys: selected, onChange: (keys: React.Key[]) => setSelected(keys.map(String)), columnWidth: 44 }), [selected]);
@@ -115,7 +117,7 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
       <Input.Search allowClear placeholder={t('搜索', 'Search')} style={{ width: narrow ? '100%' : 200 }} onSearch={(v) => setState((s) => ({ ...s, q: v || undefined }))} data-testid="list-search" />
       {!isKanban && (
         <>
-          <Popover trigger="click" placement="bottomRight" content={<FilterPanel entity={e} ctx={p.ctx} value={state.filter} onApply={(filter) => setState((s) => ({ ...s, filter }))} />}>
+          <Popover trigger="click" placement="bottomRight" content={<Suspense fallback={null}><FilterPanel entity={e} ctx={p.ctx} value={state.filter} onApply={(filter) => setState((s) => ({ ...s, filter }))} /></Suspense>}>
             <Button data-testid="filter-button" type={filterCount ? 'primary' : 'default'} ghost={!!filterCount}>{t('筛选', 'Filter')}{filterCount ? ' ·1' : ''}</Button>
           </Popover>
           {!narrow && (
@@ -144,14 +146,14 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
       {isKanban ? <Suspense fallback={null}><Kanban entity={e} view={metaView!} ctx={p.ctx} /></Suspense> : (
         <>
-          {selected.length > 0 && <BulkBar entity={e} ctx={p.ctx} ids={selected} rows={rows} onDone={() => void fetchPage(null)} onClear={() => setSelected([])} />}
+          {selected.length > 0 && <Suspense fallback={null}><BulkBar entity={e} ctx={p.ctx} ids={selected} rows={rows} onDone={() => void fetchPage(null)} onClear={() => setSelected([])} /></Suspense>}
           {narrow ? (
             <div data-testid="list-cards">
               {rows.map((r) => (
                 <Card key={String(r.id)} size="small" style={{ marginBottom: 8 }} onClick={() => open(r)} data-testid={`row-${String(r.id)}`}>
                   <div style={{ fontWeight: 600, fontSize: 16, marginBottom: 4 }}>{String(r[e.titleField] ?? '—')}</div>
                   {columns.filter((f) => f.key !== e.titleField).slice(0, 3).map((f) => (
-                    <div key={f.key} style={{ color: '#555', fontSize: 13 }}>{labelOf(f.label, p.ctx.lang)}：{widgets[f.type].Cell({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r })}</div>
+                    <div key={f.key} style={{ color: '#555', fontSize: 13 }}>{labelOf(f.label, p.ctx.lang)}：{cells[f.type]({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r })}</div>
                   ))}
                 </Card>
               ))}
@@ -177,22 +179,8 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
           </div>
         </>
       )}
-      {saving && <SaveViewDialog ctx={p.ctx} entity={e} canShare={canShare} current={savedView?.mine ? savedView : undefined} definition={definitionOf(state)}
-        onClose={() => setSaving(false)} onSaved={(id) => { setSaving(false); loadSaved(); setViewKey(`saved:${id}`); }} />}
-    </div>
-  );
-}
-
-function FilterPanel(p: { entity: NavEntity; ctx: WidgetContext; value: unknown; onApply: (f: unknown) => void }) {
-  const [draft, setDraft] = useState<unknown>(p.value);
-  const en = p.ctx.lang === 'en';
-  return (
-    <div style={{ width: 560, maxWidth: '90vw' }} data-testid="filter-panel">
-      <RuleBuilder fields={p.entity.fields as never} ownership={p.entity.ownership} value={draft} onChange={setDraft} lang={p.ctx.lang} testId="list-filter" />
-      <Space style={{ marginTop: 8 }}>
-        <Button type="primary" size="small" onClick={() => p.onApply(draft)} data-testid="filter-apply">{en ? 'Apply' : '应用'}</Button>
-        <Button size="small" onClick={() => { setDraft(undefined); p.onApply(undefined); }}>{en ? 'Clear' : '清除'}</Button>
-      </Space>
+      {saving && <Suspense fallback={null}><SaveViewDialog ctx={p.ctx} entity={e} canShare={canShare} current={savedView?.mine ? savedView : undefined} definition={definitionOf(state)}
+        onClose={() => setSaving(false)} onSaved={(id) => { setSaving(false); loadSaved(); setViewKey(`saved:${id}`); }} /></Suspense>}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { Alert, Button, Space } from 'antd';
 import { useEffect, useRef } from 'react';
-import { labelOf, widgets, type WidgetContext } from '@crm/ui';
+import { labelOf, cells, type WidgetContext } from '@crm/ui';
 import type { NavEntity } from '../types.js';
 
 type Rec = Record<string, unknown>;
@@ -19,7 +19,7 @@ export function ConflictNotice(p: { conflict: Conflict; mine: Rec; entity: NavEn
   const who = p.ctx.members?.find((m) => m.id === p.conflict.current.updated_by)?.name ?? (en ? 'Someone' : '其他人');
   const show = (key: string, v: unknown) => {
     const f = p.entity.fields.find((x) => x.key === key);
-    return f && v !== null && v !== undefined ? widgets[f.type].Cell({ field: f, value: v, ctx: p.ctx }) : <span className="crm-empty">—</span>;
+    return f && v !== null && v !== undefined ? cells[f.type]({ field: f, value: v, ctx: p.ctx }) : <span className="crm-empty">—</span>;
   };
   return (
     <div ref={at}><Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="edit-conflict"

@@ -1,6 +1,6 @@
 import { Empty, Tag, Timeline as AntTimeline, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { labelOf, widgets, type WidgetContext } from '@crm/ui';
+import { labelOf, cells, type WidgetContext } from '@crm/ui';
 import { go } from '../session.js';
 import type { NavEntity, Navigation } from '../types.js';
 import { activityTime, mergeTimeline, type TimelineItem } from './timeline-model.js';
@@ -40,7 +40,7 @@ export function RecordTimeline(p: { nav: Navigation; entity: NavEntity; id: stri
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>{new Date(it.at).toLocaleString(p.ctx.lang)}{owner ? ` · ${owner}` : ''}</Typography.Text>
             <div>
               <Tag>{labelOf(target.label, p.ctx.lang)}</Tag>
-              {choice && it.record[choice.key] ? widgets[choice.type].Cell({ field: choice, value: it.record[choice.key], ctx: p.ctx }) : null}
+              {choice && it.record[choice.key] ? cells[choice.type]({ field: choice, value: it.record[choice.key], ctx: p.ctx }) : null}
               <b style={{ marginLeft: 4 }}>{String(it.record[target.titleField] ?? '')}</b>
             </div>
             {notes && typeof it.record[notes.key] === 'string' && <div style={{ color: '#555', whiteSpace: 'pre-wrap' }}>{String(it.record[notes.key])}</div>}
