@@ -39,9 +39,13 @@ describe.skipIf(!haveChrome)('journey: list views', () => {
     const row = page.locator('[data-testid=list-filter] .rule-row').first();
     await row.locator('.ant-select').first().click();
     await page.keyboard.type('金额');
+    await page.locator('.ant-select-item-option-active', { hasText: '金额' }).waitFor();
     await page.keyboard.press('Enter');
+    await expect.poll(() => row.locator('.ant-select').first().textContent()).toContain('金额');
+    await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
     await row.locator('.ant-select').nth(1).click();
-    await page.locator('.ant-select-item-option', { hasText: '不小于' }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '不小于' }).click();
+    await expect.poll(() => row.locator('.ant-select').nth(1).textContent()).toContain('不小于');
     await row.locator('input').last().fill('500000');
     await page.getByTestId('filter-apply').click();
     await expect.poll(() => page.getByTestId('list-total').textContent()).toContain('共 2 条');
