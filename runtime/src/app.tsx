@@ -10,7 +10,10 @@ import { GlobalSearch } from './search/global-search.js';
 import { useNarrow } from './shell/use-narrow.js';
 
 // Screens load on first use, so the sign-in page stays small.
-const ListPage = lazy(() => import('./list/list-page.js').then((m) => ({ default: m.ListPage })));
+const loadListPage = () => import('./list/list-page.js');
+const ListPage = lazy(() => loadListPage().then((m) => ({ default: m.ListPage })));
+// Most visits open a list: fetch its code while /me and the navigation load, not after.
+if (/^\/app\/[^/]+\/[^/]+\/?$/.test(location.pathname) && !location.pathname.startsWith('/app/login')) void loadListPage();
 const RecordPage = lazy(() => import('./record.js').then((m) => ({ default: m.RecordPage })));
 const HomePage = lazy(() => import('./home/home-page.js').then((m) => ({ default: m.HomePage })));
 const TasksPage = lazy(() => import('./tasks/tasks-page.js').then((m) => ({ default: m.TasksPage })));
@@ -40,11 +43,12 @@ export function App() {
   useEffect(() => {
     api.get<{ data: Me }>('/api/auth/me').then((r) => setMe(r.data)).catch(() => setMe(null));
   }, []);
+  // With the workspace in the URL, navigation and members load alongside /me instead of after it.
   useEffect(() => {
-    if (!me || !ws) return;
+    if (me === null || !ws || parts[0] === 'login') return;
     api.get<{ data: Navigation }>(`/api/w/${ws}/navigation`).then((r) => setNav(r.data)).catch(() => setNav(null));
     api.get<{ data: { id: string; name: string; status?: string }[] }>(`/api/w/${ws}/members`).then((r) => setMembers(r.data)).catch(() => setMembers([]));
-  }, [me, ws]);
+  }, [me === null, ws]);
 
   if (me === undefined) return <Spin style={{ margin: 80 }} />;
   if (me === null || parts[0] === 'login') {
