@@ -3,13 +3,14 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { labelOf, type WidgetContext } from '@crm/ui';
 import { api, go, lang } from './session.js';
 import type { Me, Navigation } from './types.js';
-import { LoginPage } from './login.js';
 import { BottomNav, type NavItem } from './shell/bottom-nav.js';
 import { LiveStatus } from './live/live-status.js';
 import { GlobalSearch } from './search/global-search.js';
 import { useNarrow } from './shell/use-narrow.js';
 
 // Screens load on first use, so the sign-in page stays small.
+// The sign-in page is only for people not signed in: it stays out of everyone else's first load.
+const LoginPage = lazy(() => import('./login.js').then((m) => ({ default: m.LoginPage })));
 const loadListPage = () => import('./list/list-page.js');
 const ListPage = lazy(() => loadListPage().then((m) => ({ default: m.ListPage })));
 // Most visits open a list: fetch its code while /me and the navigation load, not after.
@@ -52,12 +53,12 @@ export function App() {
 
   if (me === undefined) return <Spin style={{ margin: 80 }} />;
   if (me === null || parts[0] === 'login') {
-    return <LoginPage onDone={(m) => {
+    return <Suspense fallback={<Spin style={{ margin: 80 }} />}><LoginPage onDone={(m) => {
       // Back to where sign-in was asked for (the designer sends people here), same origin paths only.
       const next = new URLSearchParams(location.search).get('next');
       if (next && /^\/(app|designer)(\/|$)/.test(next) && !next.startsWith('//')) { location.href = next; return; }
       setMe(m); go(`/app/${m.workspaces[0]?.slug ?? ''}`);
-    }} />;
+    }} /></Suspense>;
   }
   if (!ws) return <div className="crm-page">{lang() === 'en' ? 'You belong to no workspace yet.' : '您还没有加入任何工作区。'}</div>;
   if (!nav) return <Spin style={{ margin: 80 }} />;
