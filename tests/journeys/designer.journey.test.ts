@@ -211,4 +211,40 @@ describe.skipIf(!haveChrome)('journeys: the designer', () => {
     const status = await page.evaluate(async (slug) => (await fetch(`/api/w/${slug}/meta/draft`)).status, t.slug);
     expect(status).toBe(403);
   });
+  it('keeps both designers\' edits when they change different documents at once, and says so when they collide', async () => {
+    const open = async () => {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await signIn(page, base, OWNER);
+      return page;
+    };
+    const a = await open();
+    const b = await open();
+    await a.goto(`${base}/designer/entities/ent_contact/fields`);
+    await b.goto(`${base}/designer/entities/ent_product/fields`);
+    await a.getByTestId('edit-name').click();
+    await a.getByTestId('setting-label-en').fill('Full name');
+    await saved(a);
+    // B's page still holds the draft revision from before A's save: its save is refused (409) and rebased onto A's.
+    await b.getByTestId('edit-name').click();
+    await b.getByTestId('setting-label-en').fill('Product');
+    await saved(b);
+    const draft = (await api('GET', '/meta/draft')).json().documents as { id: string; body: { fields: { key: string; label: { en?: string } }[] } }[];
+    const labelOf = (id: string) => draft.find((d) => d.id === id)!.body.fields.find((f) => f.key === 'name')!.label.en;
+    expect(labelOf('ent_contact')).toBe('Full name');
+    expect(labelOf('ent_product')).toBe('Product');
+
+    // Both now change the same entity: the later one is told, and the earlier one's version is kept.
+    await a.goto(`${base}/designer/entities/ent_lead/fields`);
+    await b.goto(`${base}/designer/entities/ent_lead/fields`);
+    await a.getByTestId('edit-name').click();
+    await a.getByTestId('setting-label-en').fill('Lead name');
+    await saved(a);
+    await b.getByTestId('edit-name').click();
+    await b.getByTestId('setting-label-en').fill('Prospect');
+    await b.getByTestId('conflict-notice').waitFor();
+    await saved(b);
+    const after = (await api('GET', '/meta/draft')).json().documents as typeof draft;
+    expect(after.find((d) => d.id === 'ent_lead')!.body.fields.find((f) => f.key === 'name')!.label.en).toBe('Lead name');
+    expect(await b.getByTestId('conflict-notice').textContent()).toContain('线索');
+  });
 });

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DocumentKind } from '@crm/metadata';
-import { ApiError, type Api, type Lang } from '@crm/ui';
+import { ApiError, labelOf, type Api, type Lang } from '@crm/ui';
 import { changes, docKey, rebase, toDocSet, withDoc, type Doc, type DocSet } from './documents.js';
 import { commit, createHistory, redo, reset, undo, type History } from './history.js';
 import { groupIssues, type DocIssue, type IssueMap } from './issues.js';
@@ -101,7 +101,8 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
   /** Sends every change between what the server holds and the present, one document at a time. */
   const saveNow = useCallback(async (): Promise<boolean> => {
     if (saving.current) await saving.current;
-    const run = async (): Promise<boolean> => {
+    // `rebases`: how many times another designer's save made us start over (bounded: we never spin).
+    const run = async (rebases = 0): Promise<boolean> => {
       const present = histRef.current?.present;
       if (!present) return true;
       const todo = changes(saved.current, present).filter((c) => c.op === 'delete' || refused.current.get(c.key) !== c.doc.body);
@@ -133,8 +134,9 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
             adopt(d);
             setHist((h) => h && reset(h, merged, false));
             histRef.current = createHistory(merged);
-            if (conflicts.length) setNotice(conflicts.join('、'));
-            return run();
+            if (conflicts.length) setNotice(conflicts.map((k) => labelOf(merged[k]?.body?.label, langRef.current) || k).join('、'));
+            if (rebases >= 3) { setStatus('pending'); return false; }
+            return run(rebases + 1);
           }
           if (err instanceof ApiError && err.status === 422) {
             refused.current.set(c.key, c.doc.body);
