@@ -4,14 +4,11 @@
 // that first screen (gzip, as served), opening a record page after its data arrived, and long tasks
 // while scrolling a 10,000-row list. Prints one JSON line.
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { migrateToLatest } from '../../migrations/dist/index.js';
-import { build, openDatabase, openEmbeddedCluster, createUser, createWorkspace, readTemplate, installTemplate, workspaceFor } from '../../server/dist/index.js';
+import { build, openDatabase, createUser, createWorkspace, readTemplate, installTemplate, workspaceFor } from '../../server/dist/index.js';
+import { benchDatabase } from './database.mjs';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(CHROME)) {
@@ -19,22 +16,8 @@ if (!existsSync(CHROME)) {
   process.exit(0);
 }
 const ROWS = 10_000;
-const url = process.env.TEST_DATABASE_URL;
-let cluster;
-let adminUrl = url;
-if (!url) {
-  cluster = await openEmbeddedCluster({ dir: await mkdtemp(join(tmpdir(), 'crm-bench-ui-')) });
-  await cluster.start();
-  adminUrl = cluster.connectionString('postgres');
-}
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-const dbName = `crm_bench_ui_${Date.now()}`;
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${dbName}`;
-const database = openDatabase(dbUrl.toString(), { max: 10 });
+const bench = await benchDatabase('crm_bench_ui');
+const database = openDatabase(bench.url, { max: 10 });
 await migrateToLatest(database.db);
 const owner = await createUser(database.db, { email: 'bench@example.com', name: '王经理', password: 'bench-password' });
 await createWorkspace(database.db, { slug: 'bench', name: 'Bench', ownerId: owner.id }, {});
@@ -122,5 +105,5 @@ console.log(JSON.stringify(result));
 await browser.close();
 await app.close();
 await database.close?.();
-await cluster?.stop?.();
+await bench.stop();
 process.exit(0);

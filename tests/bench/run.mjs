@@ -2,36 +2,21 @@
 // npm run bench: the records API against raw `pg` doing the same work (the record
 // row plus its audit row in one transaction), in one run on the same PostgreSQL.
 // Prints one JSON line. Needs the build (`npm run bench` builds first).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir, cpus } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Worker } from 'node:worker_threads';
 import { migrateToLatest } from '../../migrations/dist/index.js';
-import { build, openDatabase, openEmbeddedCluster, createUser, createWorkspace, uuidv7 } from '../../server/dist/index.js';
+import { build, openDatabase, createUser, createWorkspace, uuidv7 } from '../../server/dist/index.js';
+import { benchDatabase } from './database.mjs';
 
 const CONCURRENCY = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const LIST_ROWS = 100_000;
 const REGIONS = ['east', 'south', 'north'];
 
-const dir = await mkdtemp(join(tmpdir(), 'crm-bench-'));
-const url = process.env.TEST_DATABASE_URL;
-let cluster;
-let adminUrl = url;
-if (!url) {
-  cluster = await openEmbeddedCluster({ dir });
-  await cluster.start();
-  adminUrl = cluster.connectionString('postgres');
-}
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-const dbName = `crm_bench_${Date.now()}`;
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${dbName}`;
+const bench = await benchDatabase('crm_bench');
+const dbUrl = new URL(bench.url);
 
 const database = openDatabase(dbUrl.toString(), { max: 24 });
 await migrateToLatest(database.db);
@@ -112,7 +97,7 @@ function viaWorker(scenario, extra = {}) {
   });
 }
 
-const result = { machine: { cpus: cpus().length, node: process.version, postgres: url ? 'external' : 'embedded 18' }, seconds: SECONDS, concurrency: CONCURRENCY };
+const result = { machine: { cpus: cpus().length, node: process.version, postgres: process.env.TEST_DATABASE_URL ? 'external' : 'embedded 18' }, seconds: SECONDS, concurrency: CONCURRENCY };
 
 // Single create over HTTP vs raw.
 // BENCH_ONLY=createApi runs just the API create phase (for profiling the request path).
@@ -224,5 +209,4 @@ console.log(JSON.stringify(result));
 await raw.end();
 await app.close();
 await database.close();
-if (cluster) await cluster.stop();
-await rm(dir, { recursive: true, force: true });
+await bench.stop();

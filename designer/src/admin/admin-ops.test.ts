@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '@crm/metadata';
 import {
-  canManage, dropParent, issueText, fieldErrors, grantableRoles, movedSummary, newRole, orderedTimeZones, parentCandidates, permissionOf, poolPointer,
+  canManage, dropParent, fieldErrors, grantableRoles, movedSummary, newRole, orderedTimeZones, parentCandidates, permissionOf, poolPointer,
   reassignTargets, removeEntity, scopesFor, setColumn, setPool, setRight, settingsPatch, strayEntities, subtreeIds, teamBody, teamPath, teamTree,
   withManager, withMembers, type Member, type Team, type TeamNode,
 } from './admin-ops.js';
@@ -175,14 +175,5 @@ describe('settings', () => {
     const before = { timeZone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN', fiscalYearStartMonth: 1 };
     expect(settingsPatch(before, { ...before, currency: 'USD', fiscalYearStartMonth: 4 })).toEqual({ currency: 'USD', fiscalYearStartMonth: 4 });
     expect(settingsPatch(before, before)).toEqual({});
-  });
-});
-
-describe('finding text', () => {
-  it('reads plain messages and per-language ones, falling back to the other language', () => {
-    expect(issueText('对象不存在', 'en')).toBe('对象不存在');
-    expect(issueText({ 'zh-CN': '对象不存在', en: 'No such entity' }, 'en')).toBe('No such entity');
-    expect(issueText({ 'zh-CN': '对象不存在', en: 'No such entity' }, 'zh-CN')).toBe('对象不存在');
-    expect(issueText({ en: 'No such entity' }, 'zh-CN')).toBe('No such entity');
   });
 });

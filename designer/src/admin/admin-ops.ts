@@ -250,18 +250,3 @@ export function settingsPatch<T extends object>(before: T, after: T): Partial<T>
   return out;
 }
 
-// ---- Validator findings --------------------------------------------------------------------
-
-/**
- * A finding's text. The draft's "pending" findings (references into other
- * documents) currently arrive as `{zh-CN, en}` rather than a string; both read.
- */
-export function issueText(message: unknown, lang: 'zh-CN' | 'en'): string {
-  if (typeof message === 'string') return message;
-  if (message && typeof message === 'object') {
-    const m = message as Record<string, unknown>;
-    const text = lang === 'en' ? m.en ?? m['zh-CN'] : m['zh-CN'] ?? m.en;
-    if (typeof text === 'string') return text;
-  }
-  return String(message ?? '');
-}

@@ -4,10 +4,10 @@ import { labelOf, type Lang } from '@crm/ui';
 import { tr } from '../shell/i18n.js';
 import { useDraft } from '../state/draft-context.js';
 import { docKey, docsOf } from '../state/documents.js';
-import { issuesUnder, type DocIssue } from '../state/issues.js';
+import { issuesText, issuesUnder, type DocIssue } from '../state/issues.js';
 import type { EntityBody, RoleBody } from '../model.js';
 import {
-  issueText, permissionOf, pointerPart, poolPointer, removeEntity, RIGHTS, SCOPE_ORDER, scopesFor, setColumn, setPool, setRight, strayEntities, type ScopedRight,
+  permissionOf, pointerPart, poolPointer, removeEntity, RIGHTS, SCOPE_ORDER, scopesFor, setColumn, setPool, setRight, strayEntities, type ScopedRight,
 } from './admin-ops.js';
 import { nameOf, RIGHT_NAMES, SCOPE_NAMES } from './admin-labels.js';
 
@@ -39,7 +39,7 @@ export function RoleMatrix({ roleId }: { roleId: string }) {
       const allowed = scopesFor(row.entity);
       const found = cellIssues(`${base(row.key)}/${right}`);
       return (
-        <Tooltip title={found.map((i) => issueText(i.message, lang)).join('；')} color="red">
+        <Tooltip title={issuesText(found)} color="red">
           <Select size="small" style={{ width: 136 }} value={value} status={found.length ? 'error' : undefined} data-testid={`perm-${row.key}-${right}`}
             onChange={(v: Scope) => change((r) => setRight(r, row.key, right, v))}
             options={(allowed.includes(value) ? allowed : [...allowed, value]).map((s) => ({ value: s, label: nameOf(SCOPE_NAMES, s, lang), disabled: !allowed.includes(s) }))} />
@@ -80,7 +80,7 @@ export function RoleMatrix({ roleId }: { roleId: string }) {
         if (row.entity.ownership !== 'owned' && !(role.pool ?? []).includes(row.key)) return <Typography.Text type="secondary">—</Typography.Text>;
         const found = cellIssues(poolPointer(role, row.key));
         return (
-          <Tooltip title={found.map((i) => issueText(i.message, lang)).join('；')} color="red">
+          <Tooltip title={issuesText(found)} color="red">
             <span style={found.length ? { outline: '2px solid #ff4d4f', borderRadius: 4, padding: 2 } : undefined}>
               <Checkbox checked={(role.pool ?? []).includes(row.key)} data-testid={`perm-${row.key}-pool`}
                 onChange={(e) => change((r) => setPool(r, row.key, e.target.checked))} />
@@ -118,5 +118,5 @@ function ColumnTitle(p: { lang: Lang; right: ScopedRight | 'create'; onAll: (v: 
 
 function Issues({ list, lang }: { list: readonly DocIssue[]; lang: Lang }) {
   if (!list.length) return null;
-  return <div className="issue-text" data-testid="perm-issue">{list.map((i) => issueText(i.message, lang)).join('；')}</div>;
+  return <div className="issue-text" data-testid="perm-issue">{issuesText(list)}</div>;
 }

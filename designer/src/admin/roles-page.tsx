@@ -6,7 +6,6 @@ import { useDraft } from '../state/draft-context.js';
 import { docKey, docsOf } from '../state/documents.js';
 import { issuesUnder } from '../state/issues.js';
 import type { RoleBody } from '../model.js';
-import { issueText } from './admin-ops.js';
 import { NewRoleDialog } from './new-role-dialog.js';
 import { RoleMatrix } from './role-matrix.js';
 
@@ -44,7 +43,7 @@ function RoleEditor(p: { roleId: string; published: boolean; onDeleted: () => vo
   const role = d.docs[docKey('role', p.roleId)]?.body as RoleBody | undefined;
   if (!role) return null;
   const issues = d.issues[docKey('role', p.roleId)] ?? [];
-  const at = (ptr: string) => issuesUnder(issues, ptr).map((i) => issueText(i.message, lang));
+  const at = (ptr: string) => issuesUnder(issues, ptr).map((i) => i.message);
   // Findings the matrix does not show in a cell (the role itself, its label or key).
   const general = issues.filter((i) => !i.pointer.startsWith('/permissions/') && !i.pointer.startsWith('/pool/') && !i.pointer.startsWith('/label') && i.pointer !== '/key');
   const setLabel = (lng: 'zh-CN' | 'en', text: string) =>
@@ -75,7 +74,7 @@ function RoleEditor(p: { roleId: string; published: boolean; onDeleted: () => vo
             onChange={(e) => d.update<RoleBody>('role', p.roleId, (b) => ({ ...b, key: e.target.value.trim() }), 'key')} />
         </Form.Item>
       </Form>
-      {general.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={general.map((i) => issueText(i.message, lang)).join('；')} data-testid="role-issues" />}
+      {general.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={general.map((i) => i.message).join('；')} data-testid="role-issues" />}
       <RoleMatrix roleId={p.roleId} />
     </Card>
   );

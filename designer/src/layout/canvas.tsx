@@ -8,7 +8,7 @@ import { tr } from '../shell/i18n.js';
 import { newId } from '../entities/keys.js';
 import { issuesUnder, type DocIssue } from '../state/issues.js';
 import { itemDndId, sectionDndId, tabDndId, type DragData } from './dnd.js';
-import { issuesText } from './issue-text.js';
+import { issuesText } from '../state/issues.js';
 import type { LayoutEditor } from './editor.js';
 import {
   addSection, addTab, canRemoveTab, conditionalRule, itemUids, newSection, removeItem, removeSection, removeTab, renameTab, setColumns,
@@ -55,7 +55,7 @@ export function Canvas(p: { ed: LayoutEditor; hint: DropHint | null; dragging: b
             {tr(lang, '删除', 'Delete')}
           </Button>
         </Tooltip>
-        {tabIssues.length > 0 && <span className="issue-text">{issuesText(tabIssues, lang)}</span>}
+        {tabIssues.length > 0 && <span className="issue-text">{issuesText(tabIssues)}</span>}
       </div>
       {tab.sections.length === 0 && <Typography.Paragraph type="secondary">{tr(lang, '这个标签页还没有分区。', 'This tab has no section yet.')}</Typography.Paragraph>}
       {tab.sections.map((s, si) => (
@@ -108,7 +108,7 @@ function SectionView(p: { ed: LayoutEditor; section: LayoutSection; pointer: str
           </Popconfirm>
         </span>
       </div>
-      {own.length > 0 && <div className="issue-text">{issuesText(own, lang)}</div>}
+      {own.length > 0 && <div className="issue-text">{issuesText(own)}</div>}
       <SortableContext items={uids.map(itemDndId)} strategy={rectSortingStrategy}>
         <div className="layout-grid" style={{ gridTemplateColumns: `repeat(${s.columns}, minmax(0, 1fr))` }}>
           {s.items.map((item, i) => (
@@ -170,7 +170,7 @@ function ItemCard(p: { ed: LayoutEditor; item: LayoutItem; uid: string; columns:
         </div>
       )}
       {item.kind === 'help' && <div className="layout-item-meta layout-help-text">{labelOf(item.text, lang)}</div>}
-      {p.issues.length > 0 && <div className="issue-text">{issuesText(p.issues, lang)}</div>}
+      {p.issues.length > 0 && <div className="issue-text">{issuesText(p.issues)}</div>}
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { Canvas, type DropHint } from './canvas.js';
 import { collide, dropsAfter, pointerOf, type DragData } from './dnd.js';
 import type { LayoutEditor, Selection } from './editor.js';
 import { applyDrop, findItem, newLayout, relatedChoices, sectionOf, stalePlacements, type DragSource, type DropTarget } from './layout-ops.js';
-import { issuesText } from './issue-text.js';
+import { issuesText } from '../state/issues.js';
 import { Palette } from './palette.js';
 import { Properties } from './properties.js';
 import './layout.css';
@@ -135,7 +135,7 @@ function LayoutDesigner(p: { layoutId: string; layout: Layout; entity: EntityBod
   return (
     <DndContext sensors={sensors} collisionDetection={collide} autoScroll={AUTO_SCROLL} onDragStart={onStart} onDragMove={onMove} onDragEnd={onEnd}
       onDragCancel={() => { setDrag(null); setHint(null); }}>
-      {loose.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 8 }} data-testid="layout-issues" title={issuesText(loose, lang)} />}
+      {loose.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 8 }} data-testid="layout-issues" title={issuesText(loose)} />}
       {stale.length > 0 && (
         <Alert type="warning" showIcon style={{ marginBottom: 8 }} data-testid="layout-stale"
           title={tr(lang, `布局中有已归档或不存在的字段：${stale.map((s) => s.field).join('、')}。发布前请移除。`, `The layout shows archived or unknown fields: ${stale.map((s) => s.field).join(', ')}. Remove them before publishing.`)} />

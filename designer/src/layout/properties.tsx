@@ -11,7 +11,7 @@ import { RuleBuilder, type RuleField } from '@crm/ui';
 import type { EntityBody } from '../model.js';
 import type { LayoutEditor } from './editor.js';
 import { itemTitle } from './canvas.js';
-import { issuesText } from './issue-text.js';
+import { issuesText } from '../state/issues.js';
 import {
   conditionalRule, findItem, removeItem, removeSection, sectionOf, setColumns, setConditionalRule, setHelpText, setLabelText,
   setSectionLabel, setSpan, type ConditionalKind, type ItemPos,
@@ -167,7 +167,7 @@ function FieldRules(p: { ed: LayoutEditor; entityId: string; fieldKey: string })
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>{tr(lang, helpZh, helpEn)}</Typography.Text>
             <RuleBuilder fields={entity.fields as unknown as RuleField[]} ownership={entity.ownership} value={rule?.when} lang={lang}
               onChange={(logic) => setRule(kind, logic)} testId={`rule-${kind}`} />
-            {issues.length > 0 && <div className="issue-text">{issuesText(issues, lang)}</div>}
+            {issues.length > 0 && <div className="issue-text">{issuesText(issues)}</div>}
           </div>
         );
       })}

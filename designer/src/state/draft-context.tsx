@@ -3,7 +3,7 @@ import type { DocumentKind } from '@crm/metadata';
 import { ApiError, labelOf, type Api, type Lang } from '@crm/ui';
 import { changes, docKey, rebase, toDocSet, withDoc, type Doc, type DocSet } from './documents.js';
 import { commit, createHistory, redo, reset, undo, type History } from './history.js';
-import { groupIssues, type DocIssue, type IssueMap } from './issues.js';
+import { groupIssues, messageIn, type DocIssue, type IssueMap } from './issues.js';
 
 export type SaveStatus = 'saved' | 'pending' | 'saving' | 'invalid' | 'offline';
 
@@ -46,8 +46,6 @@ export const useDraft = (): Draft => {
 interface DraftReply { draftRevision: number; publishedRevision: number; documents: Doc[] }
 const AUTOSAVE_MS = 700;
 
-/** Pending (cross-document) findings carry both languages; refused saves come already in the asked one. */
-const messageIn = (m: string | Partial<Record<Lang, string>>, lang: Lang): string => (typeof m === 'string' ? m : m[lang] ?? m['zh-CN'] ?? m.en ?? '');
 
 /**
  * Holds the workspace draft: undo/redo over whole document sets, autosave of

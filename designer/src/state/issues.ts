@@ -1,3 +1,4 @@
+import type { Lang } from '@crm/ui';
 import { docKey } from './documents.js';
 
 /** A validator finding on one document: a JSON pointer into its body and a message in the UI language. */
@@ -28,3 +29,12 @@ export function groupIssues(details: readonly { pointer: string; message: string
 /** Issues at `pointer` or below it (a field's panel shows its options' issues too). */
 export const issuesUnder = (issues: readonly DocIssue[] | undefined, pointer: string): DocIssue[] =>
   (issues ?? []).filter((i) => i.pointer === pointer || i.pointer.startsWith(`${pointer}/`));
+
+/**
+ * A finding's text in the UI language. Refused saves come in the asked
+ * language already; the draft's "pending" findings carry both languages.
+ */
+export const messageIn = (m: string | Partial<Record<Lang, string>>, lang: Lang): string => (typeof m === 'string' ? m : m[lang] ?? m['zh-CN'] ?? m.en ?? '');
+
+/** The messages of several findings on one element. */
+export const issuesText = (issues: readonly DocIssue[]): string => issues.map((i) => i.message).join('；');

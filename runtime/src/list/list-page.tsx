@@ -3,9 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import { labelOf, cells, type UiField, type WidgetContext } from '@crm/ui';
 import { go } from '../session.js';
 import type { NavEntity, Navigation } from '../types.js';
-
 import { definitionOf, listParams, moveColumn, sortFromSorter, toggleColumn, type ListState } from './list-query.js';
-import { useLiveChanges } from '../live/index.js';
 import type { SavedView } from './save-view.js';
 import { useLiveTick } from '../live/index.js';
 import { useNarrow } from '../shell/use-narrow.js';
@@ -81,9 +79,8 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
   }, [JSON.stringify(state), e.key]);
   useEffect(() => { if (metaView?.type !== 'kanban') void fetchPage(null); }, [fetchPage, metaView?.type]);
   const more = () => { if (next && !loading) void fetchPage(next); };
-  // Someone else changed a record of this entity (or the stream was reset): any of them may now enter or leave this list.
-  useLiveChanges(e.key, () => { if (metaView?.type !== 'kanban') void fetchPage(null); });
-  // Someone else changed a record of this entity: refetch, but never under a bulk selection (once it is cleared).
+  // Someone else changed a record of this entity (any may now enter or leave the list): refetch, but never under a
+  // bulk selection (once it is cleared).
   const liveTick = useLiveTick(e.key);
   useEffect(() => { if (liveTick && metaView?.type !== 'kanban' && !selected.length) void fetchPage(null); }, [liveTick, !selected.length]);
 

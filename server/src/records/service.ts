@@ -72,6 +72,12 @@ export interface ReadableEntity {
 const MAX_LIMIT = 500;
 const SYSTEM_SORTABLE: Record<string, SortKey['kind']> = { created_at: 'datetime', updated_at: 'datetime', last_activity_at: 'datetime' };
 
+/** What a list may sort by: single-value fields and the system timestamps (`last_activity_at` where activities stamp it). */
+const sortableKeys = (m: EntityModel): string[] => [
+  ...[...m.kinds.keys()].filter((k) => m.kinds.get(k) !== 'textArray'),
+  ...Object.keys(SYSTEM_SORTABLE).filter((k) => k !== 'last_activity_at' || m.entity.hasActivities),
+];
+
 /**
  * The only code that writes entity data. Every path (API, forms, kanban,
  * imports, automations) comes through here, so every rule holds everywhere:
@@ -233,7 +239,7 @@ export class RecordsService {
   private parseSort(m: EntityModel, sort: string | undefined): SortKey[] {
     if (!sort) return [{ column: 'created_at', direction: 'desc', kind: 'datetime' }];
     const out: SortKey[] = [];
-    const allowed = [...[...m.kinds.keys()].filter((k) => m.kinds.get(k) !== 'textArray'), ...Object.keys(SYSTEM_SORTABLE)];
+    const allowed = sortableKeys(m);
     for (const part of sort.split(',').slice(0, 5)) {
       const desc = part.startsWith('-');
       const key = desc ? part.slice(1) : part;
@@ -913,8 +919,7 @@ export class RecordsService {
     const ctx = await this.ctx(caller);
     const m = ctx.model.entities.get(entityKey);
     if (!m || scopeOf(ctx.access, m.entity.key, 'read') === 'none') return null;
-    const sortable = [...[...m.kinds.keys()].filter((k) => m.kinds.get(k) !== 'textArray'), ...Object.keys(SYSTEM_SORTABLE)];
-    return { columns: new Set(m.fields.keys()), sortable: new Set(sortable), ruleSchema: m.ruleSchema, roleKeys: new Set(ctx.model.roles.keys()) };
+    return { columns: new Set(m.fields.keys()), sortable: new Set(sortableKeys(m)), ruleSchema: m.ruleSchema, roleKeys: new Set(ctx.model.roles.keys()) };
   }
 
   /**
