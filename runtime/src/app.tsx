@@ -7,18 +7,16 @@ import { BottomNav, type NavItem } from './shell/bottom-nav.js';
 import { LiveStatus } from './live/live-status.js';
 import { GlobalSearch } from './search/global-search.js';
 import { useNarrow } from './shell/use-narrow.js';
+import { ListPage, RecordPage, screen } from './pages.js';
 
 // Screens load on first use, so the sign-in page stays small.
 // The sign-in page is only for people not signed in: it stays out of everyone else's first load.
 const LoginPage = lazy(() => import('./login.js').then((m) => ({ default: m.LoginPage })));
-const loadListPage = () => import('./list/list-page.js');
-const ListPage = lazy(() => loadListPage().then((m) => ({ default: m.ListPage })));
 // Most visits open a list: fetch its code while /me and the navigation load, not after.
-if (/^\/app\/[^/]+\/[^/]+\/?$/.test(location.pathname) && !location.pathname.startsWith('/app/login')) void loadListPage();
-const RecordPage = lazy(() => import('./record.js').then((m) => ({ default: m.RecordPage })));
-const HomePage = lazy(() => import('./home/home-page.js').then((m) => ({ default: m.HomePage })));
-const TasksPage = lazy(() => import('./tasks/tasks-page.js').then((m) => ({ default: m.TasksPage })));
-const CalendarPage = lazy(() => import('./tasks/calendar-page.js').then((m) => ({ default: m.CalendarPage })));
+if (/^\/app\/[^/]+\/[^/]+\/?$/.test(location.pathname) && !location.pathname.startsWith('/app/login')) void ListPage.preload();
+const HomePage = screen(() => import('./home/home-page.js').then((m) => m.HomePage));
+const TasksPage = screen(() => import('./tasks/tasks-page.js').then((m) => m.TasksPage));
+const CalendarPage = screen(() => import('./tasks/calendar-page.js').then((m) => m.CalendarPage));
 const NotificationsBell = lazy(() => import('./home/notifications-bell.js').then((m) => ({ default: m.NotificationsBell })));
 
 function usePath() {

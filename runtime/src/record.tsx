@@ -1,4 +1,4 @@
-import { App, Button, Card, Modal, Space, Table, Tabs, Typography } from 'antd';
+import { App, Button, Card, Modal, Space, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiError, labelOf, RecordDetails, RecordForm, cells, type WidgetContext } from '@crm/ui';
 import { go } from './session.js';
@@ -7,6 +7,7 @@ import { ConvertDialog } from './convert.js';
 import { RecordTimeline } from './record/timeline.js';
 import { QuickActions } from './record/quick-actions.js';
 import { StagePath } from './record/stage-path.js';
+import { RelatedList } from './record/related-list.js';
 import { ConflictNotice, type Conflict } from './record/conflict.js';
 import { ChangedNotice, useLiveRecord, useLiveTick } from './live/index.js';
 
@@ -108,7 +109,7 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
       <Tabs items={[
         { key: 'details', label: en ? 'Details' : '详情', children: <RecordDetails fields={e.fields} layout={layout} record={record} ctx={p.ctx} /> },
         TIMELINE_TAB,
-        ...e.related.map((r) => ({ key: `${r.entity}.${r.field}`, label: labelOf(r.label, p.ctx.lang), children: <Related {...p} entityKey={r.entity} field={r.field} /> })),
+        ...e.related.map((r) => ({ key: `${r.entity}.${r.field}`, label: labelOf(r.label, p.ctx.lang), children: <RelatedList nav={p.nav} id={p.id} ctx={p.ctx} entityKey={r.entity} field={r.field} /> })),
       ]} />
       <Modal open={!!editing} width={860} title={en ? 'Edit' : '编辑'} onCancel={() => { setEditing(null); setConflict(null); }} onOk={save} okText={en ? 'Save' : '保存'} destroyOnHidden>
         {changedMeanwhile && !conflict && <ChangedNotice lang={p.ctx.lang} />}
@@ -118,24 +119,6 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
       </Modal>
       {converting && <ConvertDialog ctx={p.ctx} lead={record} onClose={() => setConverting(false)} onDone={(accountId) => go(`/app/${p.ctx.ws}/accounts/${accountId}`)} />}
     </div>
-  );
-}
-
-function Related(p: { nav: Navigation; id: string; ctx: WidgetContext; entityKey: string; field: string }) {
-  const target = p.nav.entities.find((x) => x.key === p.entityKey);
-  const [rows, setRows] = useState<Rec[]>([]);
-  const liveTick = useLiveTick(p.entityKey);
-  useEffect(() => {
-    const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: p.field }, p.id] }));
-    p.ctx.api.get<{ data: Rec[] }>(`/api/w/${p.ctx.ws}/records/${p.entityKey}?limit=50&filter=${filter}`).then((r) => setRows(r.data), () => setRows([]));
-  }, [p.id, liveTick]);
-  if (!target) return null;
-  const cols = (target.views.find((v) => v.type === 'list')?.columns ?? target.fields.map((f) => f.key)).slice(0, 5)
-    .map((k) => target.fields.find((f) => f.key === k)).filter((f) => !!f && f.key !== p.field);
-  return (
-    <Table rowKey="id" size="small" pagination={false} dataSource={rows}
-      onRow={(r) => ({ onClick: () => go(`/app/${p.ctx.ws}/${p.entityKey}/${String(r.id)}`), style: { cursor: 'pointer' } })}
-      columns={cols.map((f) => ({ key: f!.key, title: labelOf(f!.label, p.ctx.lang), render: (_: unknown, r: Rec) => cells[f!.type]({ field: f!, value: r[f!.key] ?? null, ctx: p.ctx, record: r }) }))} />
   );
 }
 

@@ -80,6 +80,7 @@ describe.skipIf(!haveChrome)('journeys: the designer', () => {
       await page.getByTestId(`field-${key}`).waitFor();
       await page.locator('.ant-drawer-content-wrapper').waitFor({ state: 'hidden' });
     }
+    await saved(page); // a save landing mid-drag re-renders the list under the pointer
     // Drag the threat level to the top of the list.
     await drag(page, '[data-testid=field-wei_xie_deng_ji] .drag-handle', '[data-testid=field-name]', { position: 'top' });
     await expect.poll(async () => (await page.locator('[data-testid^=field-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).slice(1, 3))

@@ -1,12 +1,14 @@
-import { Button, Card, Checkbox, Dropdown, Empty, Input, Popover, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, Checkbox, Dropdown, Empty, Input, Popover, Select, Tag, Typography } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { labelOf, cells, type UiField, type WidgetContext } from '@crm/ui';
 import { go } from '../session.js';
 import type { NavEntity, Navigation } from '../types.js';
-import { definitionOf, listParams, moveColumn, sortFromSorter, toggleColumn, type ListState } from './list-query.js';
+import { cycleSort, definitionOf, listParams, moveColumn, toggleColumn, type ListState } from './list-query.js';
+import { DataGrid, useGridHeight } from './data-grid.js';
 import type { SavedView } from './save-view.js';
 import { useLiveTick } from '../live/index.js';
 import { useNarrow } from '../shell/use-narrow.js';
+import { RecordPage, whenIdle } from '../pages.js';
 
 // Loaded when first needed: the board for kanban views, the filter builder, bulk actions, the save dialog.
 const Kanban = lazy(() => import('../kanban/index.js').then((m) => ({ default: m.KanbanBoard })));
@@ -19,8 +21,6 @@ interface Page { data: Rec[]; nextCursor: string | null; total?: number }
 // A small first page paints fast; later pages are larger so a long scroll re-renders the table fewer times.
 const FIRST_PAGE = 100;
 const NEXT_PAGE = 500;
-const rowKey = (r: Record<string, unknown>) => String(r.id);
-const UNSORTABLE = new Set(['multiselect', 'file', 'address', 'richtext', 'textarea', 'lookup']);
 
 /**
  * A list of an entity: the designer's views and the user's saved ones,
@@ -59,7 +59,7 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
   useEffect(loadSaved, [loadSaved]);
   useEffect(() => { setState(initial()); }, [viewKey, saved.length]);
 
-  const columns = state.columns.map((k) => live.find((f) => f.key === k)).filter((f): f is UiField => !!f);
+  const columns = useMemo(() => state.columns.map((k) => live.find((f) => f.key === k)).filter((f): f is UiField => !!f), [state.columns.join(), live]);
   const expand = columns.filter((c) => c.type === 'relation').map((c) => c.key);
   const fetchPage = useCallback(async (cursor: string | null) => {
     const gen = cursor ? generation.current : ++generation.current;
@@ -78,24 +78,23 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
     }
   }, [JSON.stringify(state), e.key]);
   useEffect(() => { if (metaView?.type !== 'kanban') void fetchPage(null); }, [fetchPage, metaView?.type]);
-  const more = () => { if (next && !loading) void fetchPage(next); };
   // Someone else changed a record of this entity (any may now enter or leave the list): refetch, but never under a
   // bulk selection (once it is cleared).
   const liveTick = useLiveTick(e.key);
-  useEffect(() => { if (liveTick && metaView?.type !== 'kanban' && !selected.length) void fetchPage(null); }, [liveTick, !selected.length]);
+  // Nor under a cell being edited in place: the refetch could take its row away, and with it what was typed.
+  const [editing, setEditing] = useState<{ id: string; key: string } | null>(null);
+  useEffect(() => { if (liveTick && metaView?.type !== 'kanban' && !selected.length && !editing) void fetchPage(null); }, [liveTick, !selected.length, !editing]);
 
-  // Stable props: antd's virtual table recomputes its columns and selection whenever these change identity.
-  const tableColumns = useMemo(() => columns.map((f, i) => {
-    const at = state.sort.findIndex((s) => s.field === f.key);
-    return {
-      key: f.key, dataIndex: f.key, title: labelOf(f.label, p.ctx.lang), width: 170,
-      sorter: UNSORTABLE.has(f.type) ? false : { multiple: 5 - i },
-      sortOrder: at < 0 ? null : state.sort[at]!.direction === 'desc' ? 'descend' as const : 'ascend' as const,
-      render: (_: unknown, r: Rec) => cells[f.type]({ field: f, value: r[f.key] ?? null, ctx: p.ctx, record: r }),
-    };
-  }), [state.columns.join(), JSON.stringify(state.sort), p.ctx]);
-  const rowSelection = useMemo(() => ({ selectedRowKeys: selected, onChange: (keys: React.Key[]) => setSelected(keys.map(String)), columnWidth: 44 }), [selected]);
-  const open = (r: Rec) => go(`/app/${p.ctx.ws}/${e.key}/${String(r.id)}`);
+  // Stable callbacks: the grid's rows are memoised on them.
+  const open = useCallback((r: Rec) => go(`/app/${p.ctx.ws}/${e.key}/${String(r.id)}`), [p.ctx.ws, e.key]);
+  const nextRef = useRef({ next, loading, fetchPage });
+  nextRef.current = { next, loading, fetchPage };
+  // Rows are on screen: fetch the record page's code while the user reads them.
+  useEffect(() => { if (rows.length) whenIdle(() => void RecordPage.preload()); }, [rows.length > 0]);
+  const more = useCallback(() => { const n = nextRef.current; if (n.next && !n.loading) void n.fetchPage(n.next); }, []);
+  const onSort = useCallback((field: string, additive: boolean) => setState((s) => ({ ...s, sort: cycleSort(s.sort, field, additive) })), []);
+  const onRowChanged = useCallback((row: Rec) => setRows((rs) => rs.map((r) => (r.id === row.id ? row : r))), []);
+  const gridHeight = useGridHeight(260);
   // A download link cannot send Accept-Language: the language travels in the query.
   const exportHref = `/api/w/${p.ctx.ws}/records/${e.key}/export.csv?${listParams(state)}&lang=${p.ctx.lang}`;
   const isKanban = metaView?.type === 'kanban';
@@ -158,16 +157,9 @@ export function ListPage(p: { nav: Navigation; entity: NavEntity; ctx: WidgetCon
               {next && <Button block size="large" onClick={more} loading={loading}>{t('加载更多', 'Load more')}</Button>}
             </div>
           ) : (
-            <Table<Rec>
-              rowKey={rowKey} size="middle" loading={loading && !rows.length} pagination={false} virtual
-              scroll={{ x: Math.max(900, columns.length * 170), y: Math.max(320, window.innerHeight - 260) }}
-              dataSource={rows}
-              rowSelection={rowSelection}
-              onRow={(r) => ({ onClick: () => open(r), style: { cursor: 'pointer' } })}
-              onScroll={(ev) => { const el = ev.currentTarget as HTMLElement; if (el.scrollHeight - el.scrollTop - el.clientHeight < 400) more(); }}
-              onChange={(_pg, _f, sorter) => setState((s) => ({ ...s, sort: sortFromSorter(sorter as never) }))}
-              columns={tableColumns}
-            />
+            <DataGrid entity={e} columns={columns} rows={rows} ctx={p.ctx} sort={state.sort} onSort={onSort} selected={selected} onSelect={setSelected}
+              onOpen={open} onNearEnd={more} onRowChanged={onRowChanged} loading={loading} height={gridHeight} queryKey={JSON.stringify([state.sort, state.filter, state.q, viewKey])}
+              editing={editing} onEditing={setEditing} />
           )}
           <div className="crm-toolbar" style={{ marginTop: 8, justifyContent: 'flex-end' }}>
             <Typography.Text type="secondary" data-testid="list-total">

@@ -26,10 +26,23 @@ export function listParams(s: ListState, opts: { cursor?: string | null; limit?:
   return p;
 }
 
-/** antd's table sorter (one or several columns, in click order) as our sort list. */
-export function sortFromSorter(sorter: { field?: unknown; order?: 'ascend' | 'descend' | null; column?: { sorter?: unknown } } | { field?: unknown; order?: 'ascend' | 'descend' | null }[]): ListState['sort'] {
-  const list = Array.isArray(sorter) ? sorter : [sorter];
-  return list.filter((s) => s.order && typeof s.field === 'string').map((s) => ({ field: s.field as string, direction: s.order === 'descend' ? 'desc' as const : 'asc' as const })).slice(0, 5);
+/**
+ * A click on a column header. Alone it sorts by that column only (ascending, then descending, then unsorted);
+ * with Shift it adds the column to the sort, or turns its direction, keeping the others (at most 5).
+ */
+export function cycleSort(sort: ListState['sort'], field: string, additive: boolean): ListState['sort'] {
+  const at = sort.find((s) => s.field === field);
+  const nextDir = !at ? 'asc' as const : at.direction === 'asc' ? 'desc' as const : null;
+  if (!additive) return nextDir ? [{ field, direction: nextDir }] : [];
+  if (!at) return [...sort, { field, direction: 'asc' as const }].slice(-5);
+  return nextDir ? sort.map((s) => (s.field === field ? { field, direction: nextDir } : s)) : sort.filter((s) => s.field !== field);
+}
+
+/** Rows to draw in a scrolled window of fixed-height rows, with a margin above and below. */
+export function visibleRows(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan = 8): { start: number; end: number } {
+  const start = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const end = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  return { start, end: Math.max(start, end) };
 }
 
 export const definitionOf = (s: ListState) => ({ type: 'list' as const, columns: s.columns, sort: s.sort, ...(s.filter !== undefined ? { filter: s.filter } : {}) });
