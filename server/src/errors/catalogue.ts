@@ -68,6 +68,11 @@ export const catalogue = {
     'zh-CN': '要导出的记录有 {count} 条，超过上限 {max} 条；请先筛选缩小范围',
     en: 'The export would hold {count} records, more than the limit of {max}; narrow it with a filter first',
   },
+  CRM_ERR_OUTBOUND_REQUEST_TOO_LARGE: {
+    status: 413,
+    'zh-CN': '要发出的请求内容超过上限 {max} 字节',
+    en: 'The outgoing request body is larger than the limit of {max} bytes',
+  },
   CRM_ERR_UNSUPPORTED_FILE: {
     status: 415,
     'zh-CN': '不支持的文件类型（只接受图片、PDF、Office 文档、CSV 和文本文件）',
@@ -98,6 +103,11 @@ export const catalogue = {
     'zh-CN': '此变更会丢失或无法转换现有数据，不能发布',
     en: 'This change would lose or fail to convert existing data; it cannot be published',
   },
+  CRM_ERR_SSRF_BLOCKED: {
+    status: 422,
+    'zh-CN': '不允许访问 {target}：{reason}',
+    en: 'Outbound request to {target} refused: {reason}',
+  },
   CRM_ERR_PRECONDITION_REQUIRED: {
     status: 428,
     'zh-CN': '缺少 If-Match 请求头',
@@ -105,10 +115,30 @@ export const catalogue = {
   },
   CRM_ERR_RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   CRM_ERR_INTERNAL: { status: 500, 'zh-CN': '服务器内部错误', en: 'Internal server error' },
+  CRM_ERR_OUTBOUND_FAILED: {
+    status: 502,
+    'zh-CN': '无法访问 {target}：{reason}',
+    en: 'Could not reach {target}: {reason}',
+  },
+  CRM_ERR_OUTBOUND_TOO_MANY_REDIRECTS: {
+    status: 502,
+    'zh-CN': '{target} 重定向超过 {max} 次',
+    en: '{target} redirected more than {max} times',
+  },
+  CRM_ERR_OUTBOUND_RESPONSE_TOO_LARGE: {
+    status: 502,
+    'zh-CN': '{target} 返回的内容超过上限 {max} 字节',
+    en: 'The response from {target} is larger than the limit of {max} bytes',
+  },
   CRM_ERR_DB_UNAVAILABLE: {
     status: 503,
     'zh-CN': '数据库暂时不可用，请稍后重试',
     en: 'The database is temporarily unavailable; try again shortly',
+  },
+  CRM_ERR_OUTBOUND_TIMEOUT: {
+    status: 504,
+    'zh-CN': '{target} 未在 {ms} 毫秒内完成响应',
+    en: '{target} did not answer within {ms} ms',
   },
 } as const satisfies Record<`CRM_ERR_${string}`, CatalogueEntry>;
 
