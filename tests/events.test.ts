@@ -239,6 +239,45 @@ describe('realtime events (GET /api/w/:ws/events)', () => {
     other.close();
   });
 
+  it('tells a user at once that they have a new notification, and nobody else in the workspace', async () => {
+    const rep = await open('rep');
+    const repTab = await open('rep');
+    const other = await open('other');
+    const manager = await open('manager');
+    const notes = (s: Stream) => s.messages.filter((m) => m.event === 'notification');
+
+    // Handing 张伟 a lead writes his `assigned` notification in the same transaction: his streams hear it.
+    const start = performance.now();
+    const lead = await api('owner', 'POST', 'leads', { name: '常州天宁机械', owner_id: ids.rep });
+    const heard = await rep.next((m) => m.event === 'notification', 1000);
+    expect(heard.receivedAt - start).toBeLessThan(1000);
+    expect(heard.data).toEqual({ at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    await repTab.next((m) => m.event === 'notification', 1000);
+    const feed = await t.app.inject({ method: 'GET', url: `/api/w/${t.slug}/notifications`, headers: { cookie: cookies.rep } });
+    expect(feed.json().data[0]).toMatchObject({ kind: 'assigned', recordId: lead.id });
+
+    // A sentinel for 李娜 proves her stream flows: she hears her own notification, never 张伟's.
+    await api('owner', 'POST', 'leads', { name: '镇江丹徒实业', owner_id: ids.other });
+    await other.next((m) => m.event === 'notification', 1000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(notes(other)).toHaveLength(1);
+    expect(notes(rep)).toHaveLength(1);
+    // The manager (same workspace, may read 张伟's lead) saw the record change, but no notification of anyone's.
+    await manager.next((m) => m.event === 'change' && m.data.ids.includes(lead.id));
+    expect(notes(manager)).toHaveLength(0);
+
+    // Several notifications in one statement (a batch handed to 李娜): one event. A refused write: none.
+    await api('owner', 'POST', 'accounts/batch', { records: Array.from({ length: 3 }, (_, i) => ({ name: `李娜的批量客户 ${i}`, owner_id: ids.other })) });
+    await other.next((m) => m.event === 'notification', 1000, other.messages.indexOf(notes(other)[0]!) + 1);
+    const refused = await t.app.inject({ method: 'POST', url: `/api/w/${t.slug}/records/leads`, payload: { name: '', owner_id: ids.rep }, headers: { cookie: cookies.owner } });
+    expect(refused.statusCode).toBe(422);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(notes(other)).toHaveLength(2);
+    expect(notes(rep)).toHaveLength(1);
+    expect(notes(manager)).toHaveLength(0);
+    [rep, repTab, other, manager].forEach((s) => s.close());
+  });
+
   it('tells clients to refetch when the change feed reconnects, and keeps delivering after', async () => {
     const rep = await open('rep');
     await t.database.pool.query(`select pg_terminate_backend(pid) from pg_stat_activity

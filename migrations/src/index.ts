@@ -7,6 +7,8 @@ import * as auth0001 from './2026-11-23-0005-auth-token-notify.js';
 import * as notifications0001 from './2026-11-23-0006-notifications.js';
 import * as records0002 from './2026-11-23-0007-records-change-notify.js';
 import * as views0001 from './2026-11-23-0008-saved-views.js';
+import * as mail0001 from './2026-11-23-0009-mail-outbox.js';
+import * as notifications0002 from './2026-11-23-0010-notifications-notify.js';
 
 /**
  * System-table migrations, one timestamped file per change, prefixed with the
@@ -22,6 +24,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0006-notifications': notifications0001,
   '2026-11-23-0007-records-change-notify': records0002,
   '2026-11-23-0008-saved-views': views0001,
+  '2026-11-23-0009-mail-outbox': mail0001,
+  '2026-11-23-0010-notifications-notify': notifications0002,
 };
 
 export const SYSTEM_SCHEMA = 'crm';

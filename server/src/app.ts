@@ -25,6 +25,8 @@ import { workspaceRoutes } from './workspaces/routes.js';
 import { eventRoutes } from './events/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { homeRoutes } from './home/routes.js';
+import { OutboxMailer, type MailOptions } from './mail/mailer.js';
+import { outboxRoutes } from './mail/routes.js';
 import './context.js';
 
 export interface BuildOptions {
@@ -43,6 +45,8 @@ export interface BuildOptions {
   designerDir?: string;
   /** How often due-task reminders run in this process (ms, default 60 s); 0 turns the timer off. */
   remindEveryMs?: number;
+  /** Outgoing mail: `smtpUrl` (SMTP_URL) or nothing, which captures every message in the outbox. */
+  mail?: MailOptions;
 }
 
 /** The app factory: everything but `listen`, so tests drive it with `inject()`. */
@@ -60,7 +64,8 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await feed.start();
   const metadata = new MetadataService(opts.database.db, metadataCache, clock);
   const records = new RecordsService(opts.database.db, clock, (ws) => metadata.published(ws));
-  app.decorate('services', { database: opts.database, clock, metadataCache, accessCache, metadata, records });
+  const mailer = new OutboxMailer(opts.database.db, clock, opts.mail, (m) => app.log.warn(m));
+  app.decorate('services', { database: opts.database, clock, metadataCache, accessCache, metadata, records, mailer });
   app.decorateRequest('workspace', null);
   app.addHook('onClose', async () => {
     await feed.close();
@@ -79,6 +84,13 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(notificationRoutes, { remindEveryMs: opts.remindEveryMs });
   await app.register(homeRoutes);
   await app.register(savedViewRoutes);
+  // Mail: the outbox screen, and (with SMTP) the relay that sends what commits left pending, also after a restart.
+  await app.register(outboxRoutes);
+  const stopRelay = mailer.startRelay(opts.mail?.relayEveryMs ?? 30_000);
+  app.addHook('onClose', async () => {
+    stopRelay();
+    mailer.close();
+  });
   await app.register(staticApp, { mount: '/app', dir: opts.runtimeDir ?? fileURLToPath(new URL('../../runtime/dist', import.meta.url)) });
   await app.register(staticApp, { mount: '/designer', dir: opts.designerDir ?? fileURLToPath(new URL('../../designer/dist', import.meta.url)) });
   await app.register(fileRoutes, { store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });

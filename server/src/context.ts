@@ -5,6 +5,7 @@ import type { MetadataCache } from './metadata/cache.js';
 import type { AccessCache } from './workspaces/access-cache.js';
 import type { MetadataService } from './metadata/service.js';
 import type { RecordsService } from './records/service.js';
+import type { OutboxMailer } from './mail/mailer.js';
 
 export interface WorkspaceContext {
   id: string;
@@ -43,6 +44,8 @@ export interface Services {
   accessCache: AccessCache;
   metadata: MetadataService;
   records: RecordsService;
+  /** Outgoing mail through the outbox (SMTP_URL, or captured). */
+  mailer: OutboxMailer;
 }
 
 declare module 'fastify' {

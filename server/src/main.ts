@@ -41,9 +41,12 @@ async function main() {
   const applied = await migrateToLatest(database.db);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
   await upgradeSearchPinyin(database.db);
-  const app = await build({ database, logger: process.env.CRM_LOG === '1', fileStore: new LocalFileStore(join(dir, 'files')),
+  // Outgoing mail goes only to the SMTP server named here (never one an automation picks); without it mail is captured in the outbox.
+  const mail = { smtpUrl: process.env.SMTP_URL || undefined, from: process.env.SMTP_FROM || undefined };
+  const app = await build({ database, logger: process.env.CRM_LOG === '1', fileStore: new LocalFileStore(join(dir, 'files')), mail,
     // Another build of the apps (a second checkout's or a work-in-progress one), e.g. for screenshots.
     runtimeDir: process.env.CRM_RUNTIME_DIR, designerDir: process.env.CRM_DESIGNER_DIR });
+  console.log(`Mail: ${app.services.mailer.describe}`);
   const demo = await firstStart(app, { embedded: !!cluster });
   const host = process.env.HOST ?? '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000);

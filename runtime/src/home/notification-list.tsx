@@ -30,8 +30,9 @@ export function NotificationList(p: { items: AppNotification[]; ctx: WidgetConte
   );
 }
 
-/** Opening a notification: mark it read, then go to its record (if it has one). */
+/** Opening a notification: mark it read, then go to its record (if it has one), or its entity's list (many records at once). */
 export async function openNotification(n: AppNotification, ws: string, markRead: (n: AppNotification) => Promise<void>) {
   await markRead(n).catch(() => undefined);
   if (n.entity && n.recordId) go(`/app/${ws}/${n.entity}/${n.recordId}`);
+  else if (n.entity && n.kind === 'assigned') go(`/app/${ws}/${n.entity}`);
 }

@@ -17,6 +17,21 @@ describe('notification text', () => {
     expect(notificationText(due, 'en', new Date('2026-11-23T04:00:00Z'), t)).toMatchObject({ headline: 'Task overdue: 回访客户', urgent: true });
   });
 
+  it('words an assignment with who handed what over, in either language', () => {
+    const assigned = { ...base, kind: 'assigned', title: '华东区域扩展项目', body: null, actor: { id: 'u', name: '王经理' } };
+    expect(notificationText(assigned, 'zh-CN', now, t)).toEqual({ headline: '王经理 把「华东区域扩展项目」分配给了您', detail: null, urgent: false });
+    expect(notificationText(assigned, 'en', now, t)).toEqual({ headline: '王经理 assigned 华东区域扩展项目 to you', detail: null, urgent: false });
+    expect(notificationText({ ...assigned, title: '', actor: null }, 'en', now, t).headline).toBe('Someone assigned (untitled) to you');
+    expect(notificationText({ ...assigned, title: '', actor: null }, 'zh-CN', now, t).headline).toBe('有人 把「（无标题）」分配给了您');
+  });
+
+  it('words many records handed over at once as one line with how many', () => {
+    const many = { ...base, kind: 'assigned', recordId: null, title: '', body: null, data: { count: 37, label: { 'zh-CN': '线索', en: 'Leads' } }, actor: { id: 'u', name: '王经理' } };
+    expect(notificationText(many, 'zh-CN', now, t).headline).toBe('王经理 把 37 条线索分配给了您');
+    expect(notificationText(many, 'en', now, t).headline).toBe('王经理 assigned 37 Leads to you');
+    expect(notificationText({ ...many, data: { count: 2 } }, 'en', now, t).headline).toBe('王经理 assigned 2 accounts to you');
+  });
+
   it('falls back to the title for kinds it does not know', () => {
     expect(notificationText({ ...base, kind: 'approval', title: '' }, 'en', now, t).headline).toBe('(untitled)');
   });

@@ -37,6 +37,13 @@ export function notificationText(n: AppNotification, lang: Lang, now: Date, time
   }
   if (n.kind === 'assigned') {
     const who = n.actor?.name ?? (en ? 'Someone' : '有人');
+    // Many records handed over at once (an admin reassigning a leaver's records): one line saying how many.
+    const count = typeof n.data.count === 'number' ? n.data.count : 0;
+    if (!n.recordId && count > 1) {
+      const labels = (n.data.label && typeof n.data.label === 'object' ? n.data.label : {}) as Record<string, unknown>;
+      const label = String(labels[lang] ?? labels['zh-CN'] ?? labels.en ?? n.entity ?? (en ? 'records' : '记录'));
+      return { headline: en ? `${who} assigned ${count} ${label} to you` : `${who} 把 ${count} 条${label}分配给了您`, detail: n.body, urgent: false };
+    }
     return { headline: en ? `${who} assigned ${title} to you` : `${who} 把「${title}」分配给了您`, detail: n.body, urgent: false };
   }
   return { headline: title, detail: n.body, urgent: false };

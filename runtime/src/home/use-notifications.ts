@@ -1,15 +1,22 @@
 import { useEffect, useState } from 'react';
 import type { Api } from '@crm/ui';
+import { NOTIFICATIONS_TOPIC } from '../live/live-client.js';
+import { useLiveChanges } from '../live/use-live.js';
 import type { AppNotification } from './notification-text.js';
 
 const CHANGED = 'crm:notifications-changed';
-/** No realtime channel for notifications yet: poll, and refresh when the tab comes back. */
-const POLL_MS = 60_000;
+/**
+ * New notifications arrive over the tab's event stream (`notification`,
+ * and a refetch after every reconnect or reset); this slow poll and the
+ * refresh when the tab comes back only cover a stream that is down.
+ */
+export const FALLBACK_POLL_MS = 5 * 60_000;
 
 /**
- * The signed-in user's latest notifications and unread count. Every copy of
- * the hook (the header bell, the home card) reloads when any of them marks
- * something read, so the badge and the list never disagree.
+ * The signed-in user's latest notifications and unread count, refetched
+ * when the server says they changed. Every copy of the hook (the header
+ * bell, the home card) reloads when any of them marks something read, so the
+ * badge and the list never disagree.
  */
 export function useNotifications(api: Api, ws: string, limit: number) {
   const [items, setItems] = useState<AppNotification[] | null>(null);
@@ -27,7 +34,7 @@ export function useNotifications(api: Api, ws: string, limit: number) {
 
   useEffect(() => {
     void reload();
-    const timer = setInterval(() => { if (document.visibilityState === 'visible') void reload(); }, POLL_MS);
+    const timer = setInterval(() => { if (document.visibilityState === 'visible') void reload(); }, FALLBACK_POLL_MS);
     const on = () => void reload();
     addEventListener(CHANGED, on);
     addEventListener('focus', on);
@@ -37,6 +44,7 @@ export function useNotifications(api: Api, ws: string, limit: number) {
       removeEventListener('focus', on);
     };
   }, [ws]);
+  useLiveChanges(NOTIFICATIONS_TOPIC, () => void reload());
 
   const changed = () => dispatchEvent(new Event(CHANGED));
   return {

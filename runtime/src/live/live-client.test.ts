@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveClient, MERGE_MS, type EventSourceLike, type LiveIds } from './live-client.js';
+import { LiveClient, MERGE_MS, NOTIFICATIONS_TOPIC, type EventSourceLike, type LiveIds } from './live-client.js';
 
 class FakeSource implements EventSourceLike {
   readyState = 0;
@@ -129,6 +129,25 @@ describe('LiveClient', () => {
     last().emit('ready', {});
     timers.advance(MERGE_MS);
     expect(heard).toEqual({ tasks: ['all'] });
+  });
+
+  it('hands notification events to notification subscribers only, merged, and tells them to refetch on reset', () => {
+    const { client, timers, heard, listen, last } = setup();
+    listen('leads');
+    listen(NOTIFICATIONS_TOPIC);
+    client.connect('acme');
+    last().emit('ready', {});
+    last().emit('notification', { at: '2026-11-23T02:00:00Z' });
+    last().emit('notification', { at: '2026-11-23T02:00:01Z' });
+    timers.advance(MERGE_MS);
+    expect(heard).toEqual({ [NOTIFICATIONS_TOPIC]: ['all'] });
+    // A record change is no notification.
+    last().emit('change', { entity: 'leads', ids: ['a'], action: 'update' });
+    timers.advance(MERGE_MS);
+    expect(heard[NOTIFICATIONS_TOPIC]).toEqual(['all']);
+    last().emit('reset', {});
+    timers.advance(MERGE_MS);
+    expect(heard[NOTIFICATIONS_TOPIC]).toEqual(['all', 'all']);
   });
 
   it('ignores malformed events', () => {

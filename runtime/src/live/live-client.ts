@@ -7,6 +7,13 @@
  * a burst of writes costs one refetch.
  */
 export type LiveIds = string[] | 'all';
+
+/**
+ * Subscribe to this instead of an entity key to hear that the signed-in
+ * user's own notifications changed (`notification` events; always 'all').
+ * Not a possible entity key, so it never meets a `change`.
+ */
+export const NOTIFICATIONS_TOPIC = '$notifications';
 export type LiveState = 'connecting' | 'connected' | 'disconnected' | 'paused';
 
 /** What we use of EventSource (so tests can hand in a fake). */
@@ -111,6 +118,10 @@ export class LiveClient {
       if (typeof change.entity !== 'string') return;
       const ids: LiveIds = Array.isArray(change.ids) ? change.ids.filter((x): x is string => typeof x === 'string') : 'all';
       for (const s of this.subs) if (s.entity === change.entity) this.queue(s, ids);
+    });
+    es.addEventListener('notification', () => {
+      if (this.source !== es) return;
+      for (const s of this.subs) if (s.entity === NOTIFICATIONS_TOPIC) this.queue(s, 'all');
     });
     es.addEventListener('reset', () => {
       if (this.source === es) this.all();

@@ -7,6 +7,7 @@ import { uuidv7 } from '../infra/ids.js';
 import type { SystemRole, WorkspaceContext, WorkspaceSettings } from '../context.js';
 import type { PublishedMetadata } from '../metadata/cache.js';
 import { workspaceModel } from '../records/model.js';
+import { reassignedNotification, titleSql } from '../notifications/assigned.js';
 
 export interface Admin { userId: string; ip?: string; role: SystemRole }
 
@@ -100,15 +101,18 @@ export class AdminService {
       const moved: Record<string, number> = {};
       for (const m of model.entities.values()) {
         if (m.entity.ownership !== 'owned') continue;
+        const t = sql.table(`${ws.schemaName}.${m.table}`);
+        // The new owner hears of it in the same statement (notifications/assigned.ts), unless they moved them to themselves.
+        const note = toUser === admin.userId ? sql`` : sql`, note as (${reassignedNotification(model, m, ws.id, admin.userId, toUser)})`;
         const { rows } = await sql<{ n: number }>`
           with moved as (
-            update ${sql.table(`${ws.schemaName}.${m.table}`)} set owner_id = ${toUser}::uuid, version = version + 1, updated_at = now(), updated_by = ${admin.userId}::uuid
-            where owner_id = ${fromUser}::uuid returning id, version
+            update ${t} as r set owner_id = ${toUser}::uuid, version = version + 1, updated_at = now(), updated_by = ${admin.userId}::uuid
+            where owner_id = ${fromUser}::uuid returning r.id, r.version, ${titleSql(m, 'r')} as title
           ), aud as (
             insert into crm.audit_log (workspace_id, actor_id, ip, entity, record_id, action, changes)
             select ${ws.id}::uuid, ${admin.userId}::uuid, ${admin.ip ?? null}, ${m.table}, id::text, 'record.update',
               jsonb_build_object('version', version, 'owner_id', jsonb_build_object('from', ${fromUser}::text, 'to', ${toUser}::text)) from moved
-          )
+          )${note}
           select count(*)::int as n from moved`.execute(tx);
         if (rows[0]!.n) moved[m.table] = rows[0]!.n;
       }

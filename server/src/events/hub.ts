@@ -1,6 +1,6 @@
 import type { Clock } from '../infra/clock.js';
 import type { WorkspaceContext } from '../context.js';
-import { mergeNotifications, parseRecordsNotification, type ChangeAction, type RecordsNotification } from './notification.js';
+import { mergeNotifications, parseRecordsNotification, parseUserNotification, type ChangeAction, type RecordsNotification } from './notification.js';
 import { sseComment, sseEvent } from './sse.js';
 
 /** What a client receives: never a field value; it refetches through the API, which checks again. */
@@ -95,6 +95,20 @@ export class EventHub {
     const prev = queue.get(key);
     queue.set(key, prev ? mergeNotifications(prev, n) : n);
     if (!this.running.has(n.w)) this.drain(n.w);
+  }
+
+  /**
+   * A raw `crm_notifications` payload: the streams of exactly those users in
+   * that workspace hear `notification` (refetch your feed), nobody else. It
+   * carries nothing but the time: the feed API answers each user with their own.
+   */
+  notifyUsers(payload: string) {
+    const n = parseUserNotification(payload);
+    const set = n && this.byWorkspace.get(n.w);
+    if (!set) return;
+    const users = new Set(n.u);
+    const data = sseEvent('notification', { at: this.ports.clock.now().toISOString() });
+    for (const c of set) if (users.has(c.userId)) c.write(data);
   }
 
   /** Notifications may have been missed (the feed reconnected): every client refetches. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MERGED_ID_LIMIT, mergeNotifications, parseRecordsNotification } from './notification.js';
+import { MERGED_ID_LIMIT, mergeNotifications, parseRecordsNotification, parseUserNotification } from './notification.js';
 import { sseComment, sseEvent, sseRetry } from './sse.js';
 
 const W = '0190a0b0-0000-7000-8000-000000000001';
@@ -30,6 +30,21 @@ describe('crm_records notifications', () => {
     expect(mergeNotifications(a, { ...b, ids: null }).ids).toBeNull();
     const many = Array.from({ length: MERGED_ID_LIMIT }, (_, i) => id(i + 10));
     expect(mergeNotifications(a, { ...b, ids: many }).ids).toBeNull();
+  });
+});
+
+describe('crm_notifications notifications', () => {
+  it('parses what the notifications trigger sends', () => {
+    expect(parseUserNotification(JSON.stringify({ w: W, u: [id(1), id(2)] }))).toEqual({ w: W, u: [id(1), id(2)] });
+  });
+
+  it.each([
+    ['not json', '{'],
+    ['no workspace', JSON.stringify({ u: [id(1)] })],
+    ['no users', JSON.stringify({ w: W })],
+    ['a user that is no uuid', JSON.stringify({ w: W, u: ['1 or 1=1'] })],
+  ])('drops %s', (_what, payload) => {
+    expect(parseUserNotification(payload)).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@ import type { ChangeFeed } from '../infra/change-feed.js';
 import { loadWorkspace } from '../workspaces/routes.js';
 import { resolveSessionWorkspace } from '../workspaces/service.js';
 import { EventHub, type LiveConnection } from './hub.js';
-import { RECORDS_CHANNEL } from './notification.js';
+import { NOTIFICATIONS_CHANNEL, RECORDS_CHANNEL } from './notification.js';
 import { sseEvent, sseRetry } from './sse.js';
 
 export interface EventRoutesOptions {
@@ -22,7 +22,8 @@ const RETRY_MS = 3000;
 /**
  * `GET /api/w/:ws/events`: Server-Sent Events telling a signed-in member
  * which records they may read changed (`change` {entity, ids, action, at}),
- * and when to refetch everything (`reset`). Auth as any workspace route
+ * that their own notifications changed (`notification` {at}), and when to
+ * refetch everything (`reset`). Auth as any workspace route
  * (session cookie or API token); one LISTEN per process behind it (the hub).
  */
 export async function eventRoutes(app: FastifyInstance, opts: EventRoutesOptions) {
@@ -43,6 +44,7 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRoutesOptions
     },
   });
   await opts.feed.on(RECORDS_CHANNEL, (payload) => hub.notify(payload));
+  await opts.feed.on(NOTIFICATIONS_CHANNEL, (payload) => hub.notifyUsers(payload));
   opts.feed.onReset(() => hub.reset());
   const heartbeat = setInterval(() => void hub.heartbeat(), opts.heartbeatMs ?? 25_000);
   heartbeat.unref();

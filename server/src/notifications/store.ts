@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../errors/app-error.js';
-import { uuidv7 } from '../infra/ids.js';
+import { isUuid, uuidv7 } from '../infra/ids.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../infra/time-cursor.js';
 
 export type NotificationKind = 'mention' | 'task_due' | 'assigned';
 
@@ -43,7 +44,6 @@ const toWire = (r: Row): Notification => ({
   createdAt: r.created_at.toISOString(), readAt: r.read_at ? r.read_at.toISOString() : null,
 });
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /**
  * crm.notifications. Every read and write names the workspace and the user
@@ -66,7 +66,7 @@ export class NotificationStore {
 
   /** Newest first, `limit` per page; the cursor is the last item's (created_at, id). */
   async feed(workspaceId: string, userId: string, opts: { unread?: boolean; limit: number; cursor?: string }) {
-    const after = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+    const after = opts.cursor ? decodeTimeCursor(opts.cursor) : undefined;
     const { rows } = await sql<Row>`select n.id, n.kind, n.entity, n.record_id, n.title, n.body, n.data, n.actor_id, u.name as actor_name, n.created_at, n.read_at
       from crm.notifications n left join crm.users u on u.id = n.actor_id
       where n.workspace_id = ${workspaceId} and n.user_id = ${userId}
@@ -75,7 +75,7 @@ export class NotificationStore {
       order by n.created_at desc, n.id desc limit ${opts.limit + 1}`.execute(this.db);
     const page = rows.slice(0, opts.limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > opts.limit && last ? encodeCursor(last.created_at, last.id) : null;
+    const nextCursor = rows.length > opts.limit && last ? encodeTimeCursor(last.created_at, last.id) : null;
     return { data: page.map(toWire), nextCursor, unreadCount: await this.unreadCount(workspaceId, userId) };
   }
 
@@ -103,18 +103,4 @@ export class NotificationStore {
       where workspace_id = ${workspaceId} and user_id = ${userId} and read_at is null`.execute(this.db);
     return Number(res.numAffectedRows ?? 0);
   }
-}
-
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id)) return { at, id };
-  } catch {
-    // fall through: a malformed cursor is the client's mistake
-  }
-  throw new AppError('CRM_ERR_BAD_REQUEST', { reason: 'cursor' });
 }

@@ -4,7 +4,7 @@ import { validate as validateRule, type EvalContext } from '@crm/rules';
 import { compileCount, compileFormula, compileList, compileRule, decodeCursor, encodeCursor, type SortKey } from '@crm/query';
 import { AppError, type ErrorDetail } from '../errors/app-error.js';
 import type { Clock } from '../infra/clock.js';
-import { uuidv7 } from '../infra/ids.js';
+import { isUuid, uuidv7 } from '../infra/ids.js';
 import type { WorkspaceContext } from '../context.js';
 import type { PublishedMetadata } from '../metadata/cache.js';
 import { accessPredicate, canAssignOwner, canCreate, resolveAccess, scopeOf, type Access, type Right } from './access.js';
@@ -15,6 +15,7 @@ import { WriteHooks, type WriteEvent } from './hooks.js';
 import { PINYIN_COLUMN, pinyinColumn } from './search-pinyin.js';
 import { changedSql, wireSql } from './wire-sql.js';
 import { openApiFor } from './openapi.js';
+import { assignmentOf, notifyAssigned, type Assignment } from '../notifications/assigned.js';
 
 export interface Caller {
   ws: WorkspaceContext;
@@ -337,7 +338,9 @@ export class RecordsService {
     }
     return this.db.transaction().execute(async (tx) => {
       const out: Wire[] = [];
-      for (const p of ready) out.push(toWire(m, await this.insertPrepared(ctx, m, tx, p)));
+      const assigned: Assignment[] = [];
+      for (const p of ready) out.push(toWire(m, await this.insertPrepared(ctx, m, tx, p, assigned)));
+      await this.assigned(ctx, tx, assigned);
       return out;
     });
   }
@@ -368,6 +371,7 @@ export class RecordsService {
    */
   private simpleInsert(ctx: Ctx, m: EntityModel, values: Wire): boolean {
     if (m.autonumbers.length || m.formulas.length || m.rollupTargets.length || m.pipelines.length || m.entity.isActivity || this.hooks.any) return false;
+    // Another owner: the careful path, which also notifies them (`assigned`).
     if (values.owner_id !== undefined && values.owner_id !== null && values.owner_id !== ctx.caller.userId) return false;
     return Object.keys(values).every((k) => {
       const t = m.fields.get(k)?.type;
@@ -415,7 +419,8 @@ export class RecordsService {
     return batch.map((p) => byId.get(p.id)!);
   }
 
-  private async insertPrepared(ctx: Ctx, m: EntityModel, tx: Transaction<any>, p: { id: string; values: Wire; after: Wire }) {
+  /** `assigned`: collects the write's assignment for one notification statement later; without it, notifies now. */
+  private async insertPrepared(ctx: Ctx, m: EntityModel, tx: Transaction<any>, p: { id: string; values: Wire; after: Wire }, assigned?: Assignment[]) {
     await this.checkRelations(ctx, m, tx, p.values);
     const now = this.clock.now();
     const cols: Record<string, unknown> = {
@@ -428,6 +433,9 @@ export class RecordsService {
       values (${sql.join(names.map((n) => sql`${cols[n]}`))}) returning ${this.returning(m)}`.execute(tx));
     const row = await this.afterWrite(ctx, m, tx, p.id, null, inserted.rows[0]!);
     await this.audit(ctx, m, tx, p.id, 'create', diff(m, null, row));
+    const handed = assignmentOf(ctx.model, m, ctx.caller.userId, null, row);
+    if (handed && assigned) assigned.push(handed);
+    else if (handed) await this.assigned(ctx, tx, [handed]);
     await this.hooks.run({ kind: 'create', entity: m.table, recordId: p.id, before: null, after: row, tx } satisfies WriteEvent);
     return row;
   }
@@ -478,6 +486,7 @@ export class RecordsService {
             select ${caller.ws.id}::uuid, ${this.clock.now()}, ${caller.userId}::uuid, ${caller.ip ?? null}, ${m.table}, upd.id::text, 'record.update', ${JSON.stringify(audit)}::jsonb from upd
           )
           select * from upd`.execute(tx));
+        await this.assigned(ctx, tx, [assignmentOf(ctx.model, m, caller.userId, current, rows[0]!)]);
         return toWire(m, rows[0]!);
       }
       const updated = await guardUnique(m, () => sql<Record<string, unknown>>`update ${this.table(ctx, m)} set ${sql.join([...sets,
@@ -485,6 +494,7 @@ export class RecordsService {
         where id = ${id}::uuid returning ${this.returning(m)}`.execute(tx));
       const row = await this.afterWrite(ctx, m, tx, id, current, updated.rows[0]!);
       await this.audit(ctx, m, tx, id, 'update', diff(m, current, row));
+      await this.assigned(ctx, tx, [assignmentOf(ctx.model, m, caller.userId, current, row)]);
       await this.hooks.run({ kind: 'update', entity: m.table, recordId: id, before: current, after: row, tx });
       return toWire(m, row);
     }
@@ -512,6 +522,7 @@ export class RecordsService {
       const map = (mapping: Record<string, string> | undefined, target: EntityModel) =>
         Object.fromEntries(Object.entries(mapping ?? {}).filter(([to, from]) => target.writable.has(to) && !isEmpty(lead[from])).map(([to, from]) => [to, lead[from]]));
       const owner = lead.owner_id ?? caller.userId;
+      const assigned: Assignment[] = [];
 
       let accountId = input.accountId;
       if (accountId) {
@@ -523,28 +534,29 @@ export class RecordsService {
           const dupes = await this.accountDuplicates(ctx, accounts, tx, String(fields.name ?? ''), typeof fields.phone === 'string' ? fields.phone : undefined);
           if (dupes.length) throw new AppError('CRM_ERR_DUPLICATE', { name: String(fields.name ?? fields.phone) }, [], { candidates: dupes });
         }
-        accountId = (await this.createIn(ctx, accounts, tx, { ...fields, owner_id: owner })).id as string;
+        accountId = (await this.createIn(ctx, accounts, tx, { ...fields, owner_id: owner }, assigned)).id as string;
       }
-      const contact = await this.createIn(ctx, contacts, tx, { ...map(conv.contact, contacts), ...input.contact, account: accountId, owner_id: owner });
+      const contact = await this.createIn(ctx, contacts, tx, { ...map(conv.contact, contacts), ...input.contact, account: accountId, owner_id: owner }, assigned);
       let opportunityId: string | null = null;
       if (input.createOpportunity && opportunities) {
         const stage = opportunities.pipelines[0]?.stages[0]?.key;
         const fields: Wire = { ...map(conv.opportunity, opportunities), name: `${lead.company ?? lead.name} 商机`, ...input.opportunity };
-        opportunityId = (await this.createIn(ctx, opportunities, tx, { ...fields, account: accountId, contact: contact.id, ...(stage && !fields.stage ? { stage } : {}), owner_id: owner })).id as string;
+        opportunityId = (await this.createIn(ctx, opportunities, tx, { ...fields, account: accountId, contact: contact.id, ...(stage && !fields.stage ? { stage } : {}), owner_id: owner }, assigned)).id as string;
       }
       const links: Wire = { [conv.status.field]: conv.status.converted, [conv.links.account]: accountId, [conv.links.contact]: contact.id };
       if (conv.links.opportunity && opportunityId) links[conv.links.opportunity] = opportunityId;
       if (conv.links.at) links[conv.links.at] = this.clock.now().toISOString();
       const updated = await this.updateLocked(ctx, m, tx, id, links, ifMatch);
+      await this.assigned(ctx, tx, assigned);
       return { lead: updated, accountId, contactId: contact.id as string, opportunityId };
     });
   }
 
-  private async createIn(ctx: Ctx, m: EntityModel, tx: Transaction<any>, body: Wire) {
+  private async createIn(ctx: Ctx, m: EntityModel, tx: Transaction<any>, body: Wire, assigned: Assignment[]) {
     if (!canCreate(ctx.access, m.entity.key)) throw new AppError('CRM_ERR_FORBIDDEN');
     const p = this.prepareCreate(ctx, m, body, `/${m.table}`);
     if (p.details.length) throw new AppError('CRM_ERR_INVALID_RECORD', { count: p.details.length }, p.details);
-    return this.insertPrepared(ctx, m, tx, p);
+    return this.insertPrepared(ctx, m, tx, p, assigned);
   }
 
   /** Accounts the caller can see with the same normalised name, or the same phone (exact, for now). */
@@ -596,6 +608,7 @@ export class RecordsService {
     // The pinyin column of several fields needs the ones not sent: read the row first.
     if (m.pinyin.length > 1 && m.pinyin.some((k) => k in values)) return false;
     return Object.entries(values).every(([k, v]) => {
+      // An owner change takes the careful path, which also notifies the new owner (`assigned`).
       if (k === 'owner_id') return false;
       const f = m.fields.get(k)!;
       if (f.type === 'relation' || f.type === 'user' || f.type === 'file') return false;
@@ -682,6 +695,21 @@ export class RecordsService {
       for (const k of kids.rows) await this.cascadeDelete(ctx, child, tx, k.id, depth + 1);
     }
     await this.refreshRollups(ctx, m, tx, null, await this.rawRow(ctx, m, tx, id));
+  }
+
+  /**
+   * `assigned` notifications: whoever a write hands a record to (owner now
+   * someone other than the caller) hears of it, in ONE statement on the
+   * write's transaction, so a write that fails or rolls back notifies nobody.
+   * Every owner change reaches it: creates with another owner and every
+   * owner_id update take the careful paths (`insertPrepared`, `updateLocked`,
+   * both of its branches); the one-statement paths refuse them
+   * (`simpleInsert`, `simpleUpdate`). Not a write hook: a registered hook
+   * would push every write off the one-statement paths.
+   */
+  private async assigned(ctx: Ctx, tx: Transaction<any>, list: (Assignment | undefined)[]) {
+    const handed = list.filter((a): a is Assignment => !!a);
+    if (handed.length) await notifyAssigned(tx, ctx.caller.ws, ctx.caller.userId, handed, this.clock.now());
   }
 
   private returning(m: EntityModel) {
@@ -1018,7 +1046,6 @@ async function guardUnique<T>(m: EntityModel, run: () => Promise<T>): Promise<T>
   }
 }
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 function cursorValue(v: unknown): unknown {
   return v instanceof Date ? v.toISOString() : v ?? null;

@@ -204,5 +204,7 @@ export async function seedDemo(deps: { db: Kysely<any>; records: RecordsService;
   await records.batchCreate(caller, 'sales_targets', reps.flatMap((p) => months.map(({ year, month }) => ({
     period: `${year}-${String(month).padStart(2, '0')}`, year, month, target_amount: money(300, 800), owner_id: ids[p.key],
   }))));
+  // Seeding hands hundreds of records to the demo people: not news for their bells.
+  await db.deleteFrom('crm.notifications').where('workspace_id', '=', ws.id).where('kind', '=', 'assigned').execute();
   return people.map((p) => ({ email: p.email, name: p.name, role: p.role }));
 }
