@@ -174,6 +174,48 @@ export function smallCrm(): MetadataDocument[] {
         quote_lines: { create: true, read: 'teamTree', update: 'teamTree', delete: 'team' },
       },
     } },
+    { kind: 'flow', id: 'flw_big_deal', body: {
+      id: 'flw_big_deal', schemaVersion: 1, label: L('大单跟进', 'Big deal follow-up'), enabled: true,
+      trigger: {
+        kind: 'field_changed', entity: 'opportunities', field: 'stage', from: ['initial', null], to: ['proposal', 'negotiation'],
+        condition: { '>=': [{ var: 'amount' }, '100000'] },
+      },
+      steps: [
+        { id: 's_moved', kind: 'condition', config: { rule: { '!=': [{ var: 'stage' }, { var: '$previous.stage' }] } } },
+        { id: 's_quote', kind: 'create_record', config: {
+          entity: 'quotes', values: { opportunity: { var: 'record.id' }, valid_until: { now: { amount: 30, unit: 'days' } }, tax_rate: '13.00' },
+        } },
+        { id: 's_split', kind: 'branch', config: {}, branches: [
+          { id: 'b_huge', label: L('超大单', 'Huge'), rule: { '>=': [{ var: 'amount' }, '1000000'] }, steps: [
+            { id: 's_assign', kind: 'assign_owner', config: { strategy: 'round_robin', team: 'key_accounts' } },
+            { id: 's_notify', kind: 'notify', config: { to: ['owner_manager', { var: 'record.created_by' }], title: '大单：{{record.name}}（报价 {{ steps.s_quote.id }}）' } },
+          ] },
+          { id: 'b_other', steps: [
+            { id: 's_task', kind: 'create_task', config: { title: '跟进 {{record.name}}', assignee: 'owner', due: { amount: 2, unit: 'days' } } },
+          ] },
+        ] },
+        { id: 's_wait', kind: 'wait_for', config: { rule: { '==': [{ var: 'stage' }, 'won'] }, timeout: { amount: 30, unit: 'days' } } },
+        { id: 's_won', kind: 'update_record', config: { values: { probability: '100', loss_reason: null } } },
+        { id: 's_quotes', kind: 'loop', config: { entity: 'quotes', field: 'opportunity', max: 50, filter: { '!': { isEmpty: [{ var: 'valid_until' }] } } }, branches: [
+          { id: 'b_each', steps: [
+            { id: 's_extend', kind: 'update_record', config: { record: { var: 'steps.s_quotes.item' }, entity: 'quotes', values: { valid_until: { now: { amount: 90, unit: 'days' } } } } },
+          ] },
+        ] },
+        { id: 's_mail', kind: 'send_email', config: {
+          to: ['owner', { email: 'sales@example.com' }], subject: '赢单：{{record.name}}', body: '金额 {{record.amount}}，报价 {{steps.s_quote.id}}',
+        } },
+        { id: 's_report', kind: 'call_flow', config: { flow: 'flw_daily' } },
+      ],
+    } },
+    { kind: 'flow', id: 'flw_daily', body: {
+      id: 'flw_daily', schemaVersion: 1, label: L('每日推送', 'Daily push'), enabled: false,
+      trigger: { kind: 'schedule', cron: '0 9 * * MON-FRI' },
+      steps: [
+        { id: 's_push', kind: 'http_request', config: {
+          method: 'POST', url: 'https://example.com/crm/daily', headers: { 'X-Source': 'crm' }, body: { at: { now: { amount: 0, unit: 'minutes' } } }, sign: true,
+        } },
+      ],
+    } },
     { kind: 'manifest', id: 'small_crm', body: {
       id: 'small_crm', schemaVersion: 1, name: L('小型 CRM', 'Small CRM'), version: '1.2.0',
       description: L('测试用的小型销售 CRM', 'A small sales CRM for tests'), requires: { platform: '>=0.1.0 <2', templates: { base_pack: '^1.0.0' } },

@@ -20,6 +20,10 @@ export { Pipeline, Stage, StageGate, Transition } from './schemas/pipeline.js';
 export { Role, EntityPermission, Scope, SCOPES } from './schemas/role.js';
 export { Manifest, SemverRange } from './schemas/manifest.js';
 export {
+  Flow, Trigger, ValueExpr, Duration, stepConfigs, STEP_KINDS, STEP_BRANCHES, RECORD_EVENTS, DURATION_UNITS, MAX_STEPS_PER_FLOW, MAX_BRANCH_DEPTH,
+  type Step, type StepBranch, type StepKind, type StepConfig, type TriggerKind,
+} from './schemas/flow.js';
+export {
   DOCUMENT_KINDS, CURRENT_VERSION, schemas, isDocumentKind,
   type DocumentKind, type DocumentBodies, type MetadataDocument,
 } from './schemas/documents.js';
@@ -34,3 +38,5 @@ export { PG_RESERVED, SYSTEM_COLUMNS, FORBIDDEN_KEYS } from './reserved.js';
 export { checkFormula, fitsResultType, FORMULA_OPERATORS, FORMULA_SPEC, FORMULA_LIMITS, type FormulaType, type FormulaVar, type FormulaCheck } from './formula-language.js';
 export { formulaVars } from './formula-vars.js';
 export { isSemverRange } from './semver-range.js';
+export { walkSteps, type StepVisitor } from './flow-walk.js';
+export { cronError } from './cron.js';

@@ -90,6 +90,25 @@ const messages = {
   META_SCOPE_WIDER_THAN_READ: { 'zh-CN': '对象「{entity}」的{right}范围不能大于查看范围', en: 'On "{entity}", the {right} scope cannot be wider than the read scope' },
   META_SCOPE_NO_OWNER: { 'zh-CN': '对象「{entity}」的记录没有负责人，不能按「{scope}」授权', en: 'Records of "{entity}" have no owner, so the scope "{scope}" does not apply' },
   META_POOL_NOT_OWNED: { 'zh-CN': '对象「{entity}」的记录没有负责人，不能设公海', en: 'Records of "{entity}" have no owner, so it cannot have a pool' },
+
+  // Flows (automations)
+  META_FLOW_TOO_MANY_STEPS: { 'zh-CN': '自动化共有 {count} 个步骤，最多 {max} 个（含分支内的步骤）', en: 'The flow has {count} steps; at most {max} are allowed, branches included' },
+  META_FLOW_TOO_DEEP: { 'zh-CN': '分支嵌套过深（最多 {max} 层）', en: 'Branches are nested too deeply (at most {max} levels)' },
+  META_FLOW_BRANCHES_NOT_ALLOWED: { 'zh-CN': '「{kind}」步骤不能包含分支', en: 'A "{kind}" step cannot hold branches' },
+  META_FLOW_DEFAULT_BRANCH: { 'zh-CN': '没有条件的分支（默认分支）只能有一个，且必须放在最后', en: 'Only one branch may be without a rule (the default), and it must come last' },
+  META_FLOW_LOOP_BODY: { 'zh-CN': '循环只有一个循环体分支，且不带条件', en: 'A loop has exactly one body branch, without a rule' },
+  META_FLOW_CRON: { 'zh-CN': 'cron 表达式中的「{value}」无效：应为 5 段「分 时 日 月 周」，例如 0 9 * * 1-5', en: 'Invalid cron expression at "{value}": five parts "minute hour day month weekday" are expected, e.g. 0 9 * * 1-5' },
+  META_FLOW_FIELD_NOT_WRITABLE: { 'zh-CN': '字段「{field}」由系统计算，自动化不能写入', en: 'Field "{field}" is computed by the system; a flow cannot write it' },
+  META_FLOW_UNKNOWN_VAR: {
+    'zh-CN': '「{var}」不是可用的变量（可用：record.字段、previous.字段、trigger.参数、steps.步骤.输出、$user.id）',
+    en: '"{var}" is not a variable a flow can read (record.<field>, previous.<field>, trigger.<input>, steps.<step>.<output>, $user.id)',
+  },
+  META_FLOW_UNKNOWN_STEP: { 'zh-CN': '没有 id 为 {step} 的步骤', en: 'There is no step with the id {step}' },
+  META_FLOW_STEP_NOT_BEFORE: { 'zh-CN': '步骤 {step} 不一定在此之前执行，不能使用它的结果', en: 'Step {step} does not always run before this one, so its output cannot be used here' },
+  META_FLOW_NO_RECORD: { 'zh-CN': '此自动化没有触发记录（定时触发或不带对象的 Webhook），这里不能使用触发记录', en: 'This flow has no trigger record (a schedule, or a webhook without an entity), so the trigger record cannot be used here' },
+  META_FLOW_NOT_OWNED: { 'zh-CN': '对象「{entity}」的记录没有负责人，不能在此使用负责人', en: 'Records of "{entity}" have no owner, so owners cannot be used here' },
+  META_FLOW_UNKNOWN_FLOW: { 'zh-CN': '自动化 {flow} 不存在', en: 'Flow {flow} does not exist' },
+  META_FLOW_CALLS_ITSELF: { 'zh-CN': '自动化不能调用自身', en: 'A flow cannot call itself' },
 } as const satisfies Record<string, Messages>;
 
 export type MetadataIssueCode = keyof typeof messages;

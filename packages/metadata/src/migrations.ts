@@ -20,6 +20,7 @@ export const documentMigrations: MigrationRegistry = {
   view: {},
   pipeline: {},
   role: {},
+  flow: {},
   manifest: {},
 };
 

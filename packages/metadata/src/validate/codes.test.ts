@@ -12,6 +12,9 @@ import type { MetadataDocument } from '../schemas/documents.js';
 const L = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 type Change = (docs: MetadataDocument[]) => unknown;
 const nest = (depth: number): unknown => (depth === 0 ? { var: 'amount' } : { abs: nest(depth - 1) });
+const delays = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `s_d${i}`, kind: 'delay', config: { for: { amount: 1, unit: 'hours' } } }));
+/** n branch steps, each inside the default branch of the one before. */
+const chain = (n: number): unknown[] => (n === 0 ? [] : [{ id: `s_n${n}`, kind: 'branch', config: {}, branches: [{ id: `b_n${n}`, steps: chain(n - 1) }] }]);
 
 const examples: Record<MetadataIssueCode, [Change, string]> = {
   META_NOT_OBJECT: [(d) => { d[0]!.body = [1, 2] as never; }, 'entity/ent_account'],
@@ -83,6 +86,20 @@ const examples: Record<MetadataIssueCode, [Change, string]> = {
   META_SCOPE_WIDER_THAN_READ: [(d) => { doc(d, 'rol_rep').permissions.accounts.update = 'all'; }, 'role/rol_rep/permissions/accounts/update'],
   META_SCOPE_NO_OWNER: [(d) => { delete doc(d, 'ent_quote_line').parentField; }, 'role/rol_rep/permissions/quote_lines/read'],
   META_POOL_NOT_OWNED: [(d) => { doc(d, 'rol_rep').pool = ['quote_lines']; }, 'role/rol_rep/pool/0'],
+  META_FLOW_TOO_MANY_STEPS: [(d) => { doc(d, 'flw_big_deal').steps[2].branches[1].steps = delays(190); }, 'flow/flw_big_deal/steps'],
+  META_FLOW_TOO_DEEP: [(d) => { doc(d, 'flw_big_deal').steps[2].branches[1].steps = chain(8); }, `flow/flw_big_deal/steps/2/branches/1/steps/0${'/branches/0/steps/0'.repeat(7)}/branches`],
+  META_FLOW_BRANCHES_NOT_ALLOWED: [(d) => { doc(d, 'flw_big_deal').steps[0].branches = [{ id: 'b_x', steps: [] }]; }, 'flow/flw_big_deal/steps/0/branches'],
+  META_FLOW_DEFAULT_BRANCH: [(d) => { doc(d, 'flw_big_deal').steps[2].branches.reverse(); }, 'flow/flw_big_deal/steps/2/branches/0'],
+  META_FLOW_LOOP_BODY: [(d) => { doc(d, 'flw_big_deal').steps[5].branches[0].rule = { isEmpty: [{ var: 'name' }] }; }, 'flow/flw_big_deal/steps/5/branches/0/rule'],
+  META_FLOW_CRON: [(d) => { doc(d, 'flw_daily').trigger.cron = '0 25 * * *'; }, 'flow/flw_daily/trigger/cron'],
+  META_FLOW_FIELD_NOT_WRITABLE: [(d) => { doc(d, 'flw_big_deal').steps[4].config.values.weighted = '1'; }, 'flow/flw_big_deal/steps/4/config/values/weighted'],
+  META_FLOW_UNKNOWN_VAR: [(d) => { doc(d, 'flw_big_deal').steps[6].config.subject = '赢单：{{name}}'; }, 'flow/flw_big_deal/steps/6/config/subject'],
+  META_FLOW_UNKNOWN_STEP: [(d) => { doc(d, 'flw_big_deal').steps[6].config.body = '{{steps.s_offer.id}}'; }, 'flow/flw_big_deal/steps/6/config/body'],
+  META_FLOW_STEP_NOT_BEFORE: [(d) => { doc(d, 'flw_big_deal').steps[1].config.values.tax_rate = { var: 'steps.s_won.rate' }; }, 'flow/flw_big_deal/steps/1/config/values/tax_rate/var'],
+  META_FLOW_NO_RECORD: [(d) => { doc(d, 'flw_daily').steps[0].config.url = 'https://example.com/{{record.id}}'; }, 'flow/flw_daily/steps/0/config/url'],
+  META_FLOW_NOT_OWNED: [(d) => { doc(d, 'ent_opportunity').ownership = 'none'; }, 'flow/flw_big_deal/steps/2/branches/0/steps/0'],
+  META_FLOW_UNKNOWN_FLOW: [(d) => { doc(d, 'flw_big_deal').steps[7].config.flow = 'flw_weekly'; }, 'flow/flw_big_deal/steps/7/config/flow'],
+  META_FLOW_CALLS_ITSELF: [(d) => { doc(d, 'flw_big_deal').steps[7].config.flow = 'flw_big_deal'; }, 'flow/flw_big_deal/steps/7/config/flow'],
 };
 
 describe('every metadata issue code', () => {

@@ -17,8 +17,8 @@ export interface EntityInfo {
   fields: ReadonlyMap<string, Field>;
   /** Fields that failed their type's schema: they exist, but nothing is checked through them. */
   bad: ReadonlySet<unknown>;
-  /** The variables its rules may read (computed on first use). */
-  ruleSchema(): RuleSchema;
+  /** The variables its rules may read (computed on first use); automations add `$previous.<field>`. */
+  ruleSchema(opts?: { previous?: boolean }): RuleSchema;
 }
 
 /** The workspace as the cross-document checks see it. */
@@ -30,6 +30,8 @@ export interface Ctx {
   pipelines: ReadonlyMap<string, Pipeline>;
   /** Every pipeline document id, broken ones included. */
   pipelineIds: ReadonlySet<string>;
+  /** Every flow document id, broken ones included. */
+  flowIds: ReadonlySet<string>;
 }
 
 export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -38,6 +40,7 @@ export function entityInfo(id: string, body: Entity, broken: boolean, bad: Reado
   const fields = new Map<string, Field>();
   if (!broken) for (const f of body.fields) if (isObject(f) && typeof f.key === 'string' && !fields.has(f.key)) fields.set(f.key, f);
   let schema: RuleSchema | undefined;
+  let withPrevious: RuleSchema | undefined;
   return {
     id,
     key: body.key,
@@ -46,7 +49,7 @@ export function entityInfo(id: string, body: Entity, broken: boolean, bad: Reado
     fields,
     bad,
     // Fields that failed their schema stay readable by rules (by their type), so one bad setting does not cascade.
-    ruleSchema: () => (schema ??= ruleSchemaFor(body)),
+    ruleSchema: (opts = {}) => (opts.previous ? (withPrevious ??= ruleSchemaFor(body, { previous: true })) : (schema ??= ruleSchemaFor(body))),
   };
 }
 
@@ -79,11 +82,17 @@ export function checkKey(key: string, at: string, report: IssueSink, opts: { col
  * A rule checked by @crm/rules against the entity's fields, its issue
  * pointers placed under `at`. An unknown var in a rule of another document
  * (a view filter, a stage gate) is a reference problem; the rest are the rule's own.
+ * Only automations pass `previous` (CONVENTIONS.md §4: `$previous.<field>`).
  */
-export function checkRule(rule: unknown, entity: EntityInfo, at: string, sinks: Sinks, sameDocument: boolean): void {
+export function checkRule(rule: unknown, entity: EntityInfo, at: string, sinks: Sinks, sameDocument: boolean, opts: { previous?: boolean } = {}): void {
+  checkRuleWith(rule, entity.ruleSchema(opts), at, sinks, sameDocument);
+}
+
+/** checkRule against given variables (a flow without a trigger record has no entity to read). */
+export function checkRuleWith(rule: unknown, schema: RuleSchema, at: string, sinks: Sinks, sameDocument: boolean): void {
   let issues: ReturnType<typeof validateRule>;
   try {
-    issues = validateRule(rule, entity.ruleSchema());
+    issues = validateRule(rule, schema);
   } catch (err) {
     // @crm/rules promises never to throw; if it does, the rule is refused here and the other checks go on.
     return sinks.own(at, 'META_CHECK_FAILED', { reason: String((err as Error)?.message ?? err) });

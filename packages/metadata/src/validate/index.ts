@@ -5,6 +5,7 @@ import type { Entity } from '../schemas/entity.js';
 import type { Pipeline } from '../schemas/pipeline.js';
 import { entityInfo, isObject, type Ctx, type EntityInfo } from './context.js';
 import { checkEntity } from './entity.js';
+import { checkFlow } from './flow.js';
 import type { IssueSink, MetadataIssue, Sinks } from './issue.js';
 import { checkLayout } from './layout.js';
 import { checkManifest } from './manifest.js';
@@ -81,6 +82,7 @@ const checks: Checks = {
   view: (body, sinks, ctx) => checkView(body, sinks, ctx),
   pipeline: (body, sinks, ctx) => checkPipeline(body, sinks, ctx),
   role: (body, sinks, ctx) => checkRole(body, sinks, ctx),
+  flow: (body, sinks, ctx) => checkFlow(body, sinks, ctx),
   manifest: (body, sinks) => checkManifest(body, sinks),
 };
 
@@ -136,7 +138,9 @@ export function validate(documents: readonly MetadataDocument[]): MetadataIssue[
   const pipelines = new Map<string, Pipeline>();
   const pipelineIds = new Set<string>();
   const pipelineOfField = new Map<string, string>();
+  const flowIds = new Set<string>();
   for (const d of broken) {
+    if (d.kind === 'flow') flowIds.add(d.id);
     if (d.kind === 'entity' && isObject(d.body) && typeof d.body.key === 'string' && !entities.has(d.body.key)) {
       entities.set(d.body.key, entityInfo(d.id, d.body as unknown as Entity, true, new Set()));
     }
@@ -145,6 +149,7 @@ export function validate(documents: readonly MetadataDocument[]): MetadataIssue[
   }
   for (const { doc: d, badFields } of sound) {
     const own = sinkFor(issues, d.kind, d.id);
+    if (d.kind === 'flow') flowIds.add(d.id);
     if (d.kind === 'entity') {
       const body = d.body as unknown as Entity;
       const info = entityInfo(d.id, body, false, badFields);
@@ -166,7 +171,7 @@ export function validate(documents: readonly MetadataDocument[]): MetadataIssue[
       else pipelineOfField.set(`${p.entity}.${p.field}`, d.id);
     }
   }
-  const ctx: Ctx = { entities, roles, pipelines, pipelineIds };
+  const ctx: Ctx = { entities, roles, pipelines, pipelineIds, flowIds };
 
   // 3. The checks of each kind, across documents.
   for (const { doc: d } of sound) {
