@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MetadataService } from '../metadata/service.js';
 import { loadWorkspace, requireRole } from '../workspaces/routes.js';
-import { AdminService, type Admin } from './service.js';
+import { AdminService, POOL_CLAIM_MAX, type Admin } from './service.js';
 
 const ADMINS = ['owner', 'admin'] as const;
 const UUID = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
@@ -60,9 +60,9 @@ export async function adminRoutes(app: FastifyInstance, opts: { metadata: Metada
 
   app.get('/api/w/:ws/admin/settings', async (request) => ({ data: request.workspace!.settings }));
 
-  app.patch<{ Body: { timeZone?: string; currency?: string; locale?: 'zh-CN' | 'en'; fiscalYearStartMonth?: number } }>('/api/w/:ws/admin/settings', {
+  app.patch<{ Body: { timeZone?: string; currency?: string; locale?: 'zh-CN' | 'en'; fiscalYearStartMonth?: number; poolClaimLimit?: number } }>('/api/w/:ws/admin/settings', {
     schema: { body: { type: 'object', additionalProperties: false, minProperties: 1, properties: {
       timeZone: { type: 'string', maxLength: 64 }, currency: { type: 'string', pattern: '^[A-Z]{3}$' }, locale: { type: 'string', enum: ['zh-CN', 'en'] },
-      fiscalYearStartMonth: { type: 'integer', minimum: 1, maximum: 12 } } } },
+      fiscalYearStartMonth: { type: 'integer', minimum: 1, maximum: 12 }, poolClaimLimit: { type: 'integer', minimum: 0, maximum: POOL_CLAIM_MAX } } } },
   }, async (request) => ({ data: await service.updateSettings(request.workspace!, adminOf(request), request.body) }));
 }

@@ -11,6 +11,9 @@ import { reassignedNotification, titleSql } from '../notifications/assigned.js';
 
 export interface Admin { userId: string; ip?: string; role: SystemRole }
 
+/** Upper bound of the daily pool claim limit (a typo of 20000 would empty a pool in a morning). */
+export const POOL_CLAIM_MAX = 1000;
+
 const temporaryPassword = () => randomBytes(12).toString('base64url');
 
 /**
@@ -162,6 +165,8 @@ export class AdminService {
 
   async updateSettings(ws: WorkspaceContext, admin: Admin, input: Partial<WorkspaceSettings>) {
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) throw new AppError('CRM_ERR_BAD_REQUEST', { reason: 'timeZone' });
+    const limit = input.poolClaimLimit;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0 && limit <= POOL_CLAIM_MAX)) throw new AppError('CRM_ERR_BAD_REQUEST', { reason: 'poolClaimLimit' });
     const settings = { ...ws.settings, ...input };
     await this.db.transaction().execute(async (tx) => {
       await tx.updateTable('crm.workspaces').set({ settings: JSON.stringify(settings) }).where('id', '=', ws.id).execute();
