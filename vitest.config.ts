@@ -9,6 +9,7 @@ const alias = {
   '@crm/metadata': here('./packages/metadata/src/index.ts'),
   '@crm/query': here('./packages/query/src/index.ts'),
   '@crm/ddl': here('./packages/ddl/src/index.ts'),
+  '@crm/automation': here('./packages/automation/src/index.ts'),
   '@crm/migrations': here('./migrations/src/index.ts'),
   '@crm/server': here('./server/src/index.ts'),
 };

@@ -9,8 +9,9 @@ const allowed: Record<string, string[]> = {
   'packages/metadata': ['@crm/rules'],
   'packages/query': ['@crm/rules', '@crm/metadata'],
   'packages/ddl': ['@crm/metadata', '@crm/rules'],
+  'packages/automation': ['@crm/metadata', '@crm/rules'],
   migrations: [],
-  server: ['@crm/rules', '@crm/metadata', '@crm/query', '@crm/ddl', '@crm/migrations'],
+  server: ['@crm/rules', '@crm/metadata', '@crm/query', '@crm/ddl', '@crm/automation', '@crm/migrations'],
 };
 
 function sources(dir: string): string[] {

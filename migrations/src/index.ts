@@ -9,6 +9,8 @@ import * as records0002 from './2026-11-23-0007-records-change-notify.js';
 import * as views0001 from './2026-11-23-0008-saved-views.js';
 import * as mail0001 from './2026-11-23-0009-mail-outbox.js';
 import * as notifications0002 from './2026-11-23-0010-notifications-notify.js';
+import * as automation0001 from './2026-11-23-0011-automation.js';
+import * as assignment0001 from './2026-11-23-0012-assignment.js';
 
 /**
  * System-table migrations, one timestamped file per change, prefixed with the
@@ -26,6 +28,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0008-saved-views': views0001,
   '2026-11-23-0009-mail-outbox': mail0001,
   '2026-11-23-0010-notifications-notify': notifications0002,
+  '2026-11-23-0011-automation': automation0001,
+  '2026-11-23-0012-assignment': assignment0001,
 };
 
 export const SYSTEM_SCHEMA = 'crm';

@@ -27,6 +27,9 @@ import { notificationRoutes } from './notifications/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { OutboxMailer, type MailOptions } from './mail/mailer.js';
 import { outboxRoutes } from './mail/routes.js';
+import { poolRoutes } from './pool/routes.js';
+import { automationModule, type AutomationOptions } from './automation/module.js';
+import { assignPort } from './automation/assign-port.js';
 import './context.js';
 
 export interface BuildOptions {
@@ -47,6 +50,8 @@ export interface BuildOptions {
   remindEveryMs?: number;
   /** Outgoing mail: `smtpUrl` (SMTP_URL) or nothing, which captures every message in the outbox. */
   mail?: MailOptions;
+  /** Automations: the in-process worker (on by default), outbound HTTP options, budgets. */
+  automation?: Omit<AutomationOptions, 'assign'>;
 }
 
 /** The app factory: everything but `listen`, so tests drive it with `inject()`. */
@@ -84,6 +89,10 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(notificationRoutes, { remindEveryMs: opts.remindEveryMs });
   await app.register(homeRoutes);
   await app.register(savedViewRoutes);
+
+  // Public pool (公海池): claim with a daily quota, release back (server/src/pool).
+  await app.register(poolRoutes);
+
   // Mail: the outbox screen, and (with SMTP) the relay that sends what commits left pending, also after a restart.
   await app.register(outboxRoutes);
   const stopRelay = mailer.startRelay(opts.mail?.relayEveryMs ?? 30_000);
@@ -91,6 +100,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     stopRelay();
     mailer.close();
   });
+  app.services.automation = await automationModule(app, { ...opts.automation, assign: assignPort(records, clock) });
   await app.register(staticApp, { mount: '/app', dir: opts.runtimeDir ?? fileURLToPath(new URL('../../runtime/dist', import.meta.url)) });
   await app.register(staticApp, { mount: '/designer', dir: opts.designerDir ?? fileURLToPath(new URL('../../designer/dist', import.meta.url)) });
   await app.register(fileRoutes, { store: opts.fileStore ?? new LocalFileStore(resolve('data/files')), maxBytes: opts.maxFileBytes ?? 20 * 1024 * 1024 });

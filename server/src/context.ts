@@ -6,6 +6,7 @@ import type { AccessCache } from './workspaces/access-cache.js';
 import type { MetadataService } from './metadata/service.js';
 import type { RecordsService } from './records/service.js';
 import type { OutboxMailer } from './mail/mailer.js';
+import type { AutomationHandle } from './automation/module.js';
 
 export interface WorkspaceContext {
   id: string;
@@ -27,6 +28,8 @@ export interface WorkspaceSettings {
   currency: string;
   locale: 'zh-CN' | 'en';
   fiscalYearStartMonth: number;
+  /** Records one member may claim from an entity's public pool per day (workspace time zone); 0 closes the pool to claims. */
+  poolClaimLimit: number;
 }
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
@@ -34,6 +37,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   currency: 'CNY',
   locale: 'zh-CN',
   fiscalYearStartMonth: 1,
+  poolClaimLimit: 20,
 };
 
 /** What route modules receive: narrow services, never the whole app. */
@@ -46,6 +50,8 @@ export interface Services {
   records: RecordsService;
   /** Outgoing mail through the outbox (SMTP_URL, or captured). */
   mailer: OutboxMailer;
+  /** Set by the automation module at build: its queue, and the pump and recovery sweep (tests drive them). */
+  automation?: AutomationHandle;
 }
 
 declare module 'fastify' {

@@ -22,3 +22,5 @@ export { parseSmtpUrl, smtpTransport, type MailTransport, type OutgoingMail, typ
 export { upgradeSearchPinyin, pinyinText } from './records/search-pinyin.js';
 export { staticApp } from './http/static-app.js';
 export { createSafeHttp, systemLookup, classifyAddress, parseAllowEntry, DENIED_PORTS, SAFE_HTTP_DEFAULTS, type SafeHttp, type SafeHttpOptions, type SafeRequest, type SafeResponse, type Lookup } from './net/safe-http.js';
+export { pickOwner, type PickOwnerConfig, type PickedOwner } from './assign/pick-owner.js';
+export { moveToPool } from './pool/service.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, createUser, createWorkspace, LocalFileStore, openDatabase, type Database } from '@crm/server';
+import { build, createUser, createWorkspace, LocalFileStore, openDatabase, type BuildOptions, type Database } from '@crm/server';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export interface TestApp {
@@ -28,11 +28,11 @@ export class TestClock {
   }
 }
 
-export async function startTestApp(opts: { clock?: TestClock } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { clock?: TestClock; automation?: BuildOptions['automation'] } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const database = openDatabase(testDb.connectionString, { max: 10 });
   const filesDir = mkdtempSync(join(tmpdir(), 'crm-files-'));
-  const app = await build({ database, fileStore: new LocalFileStore(filesDir), maxFileBytes: 2 * 1024 * 1024, clock: opts.clock });
+  const app = await build({ database, fileStore: new LocalFileStore(filesDir), maxFileBytes: 2 * 1024 * 1024, clock: opts.clock, automation: opts.automation });
   const owner = await createUser(database.db, { email: 'owner@example.com', name: '王经理', password: 'owner-password-1' });
   const slug = 'acme';
   await createWorkspace(database.db, { slug, name: 'Acme 贸易', ownerId: owner.id }, {});

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '@crm/migrations';
 import { openEmbeddedCluster, type EmbeddedCluster } from '../../server/src/infra/embedded-postgres.js';
+import { installQueue } from '../../server/src/automation/queue.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -43,8 +44,10 @@ export default async function setup(project: TestProject) {
 
   const url = new URL(adminUrl);
   url.pathname = `/${templateDatabase}`;
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db);
+  await installQueue(pool);
   await db.destroy();
 
   project.provide('adminUrl', adminUrl);

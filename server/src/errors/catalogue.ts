@@ -47,6 +47,16 @@ export const catalogue = {
     'zh-CN': '该线索已转化（或已关闭），不能再次转化',
     en: 'This lead is already converted (or closed); it cannot be converted again',
   },
+  CRM_ERR_ALREADY_CLAIMED: {
+    status: 409,
+    'zh-CN': '该记录已不在公海池中（可能刚被他人领取）',
+    en: 'This record is no longer in the pool (someone may just have claimed it)',
+  },
+  CRM_ERR_ALREADY_IN_POOL: {
+    status: 409,
+    'zh-CN': '该记录已在公海池中',
+    en: 'This record is already in the pool',
+  },
   CRM_ERR_DELETE_RESTRICTED: {
     status: 409,
     'zh-CN': '还有关联记录引用此记录，不能删除',
@@ -93,6 +103,11 @@ export const catalogue = {
     'zh-CN': '记录有 {count} 处问题',
     en: 'The record has {count} problem(s)',
   },
+  CRM_ERR_NO_ASSIGNEE: {
+    status: 422,
+    'zh-CN': '找不到可分配的负责人：{reason}',
+    en: 'No one to assign this record to: {reason}',
+  },
   CRM_ERR_MENTION_UNREADABLE: {
     status: 422,
     'zh-CN': '{names} 无权查看此记录，不能提及',
@@ -114,6 +129,11 @@ export const catalogue = {
     en: 'The If-Match header is required',
   },
   CRM_ERR_RATE_LIMITED: { status: 429, 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  CRM_ERR_CLAIM_QUOTA: {
+    status: 429,
+    'zh-CN': '今天已从公海池领取 {limit} 条，达到每日上限，请明天再领',
+    en: 'You have claimed {limit} records from the pool today, the daily limit; try again tomorrow',
+  },
   CRM_ERR_INTERNAL: { status: 500, 'zh-CN': '服务器内部错误', en: 'Internal server error' },
   CRM_ERR_OUTBOUND_FAILED: {
     status: 502,

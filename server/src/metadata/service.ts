@@ -9,7 +9,14 @@ import { uuidv7 } from '../infra/ids.js';
 import type { WorkspaceContext } from '../context.js';
 import { METADATA_CHANNEL, type MetadataCache, type PublishedMetadata, type StoredDocument } from './cache.js';
 
-interface Actor { userId: string; ip?: string }
+export interface Actor { userId: string; ip?: string }
+
+/**
+ * Work that must commit with a publish (the automation module records who
+ * owns each flow and which workspaces have any): runs inside the publish
+ * transaction, after the new revision's documents are stored.
+ */
+export type PublishHook = (tx: Transaction<any>, ws: WorkspaceContext, actor: Actor, revision: number, documents: StoredDocument[], before: StoredDocument[]) => Promise<void>;
 
 /**
  * Drafts, plans and publishing of a workspace's metadata (CONVENTIONS.md §1).
@@ -17,7 +24,13 @@ interface Actor { userId: string; ip?: string }
  * transaction under an advisory lock, so two publishes never interleave.
  */
 export class MetadataService {
+  private readonly publishHooks: PublishHook[] = [];
+
   constructor(private readonly db: Kysely<any>, private readonly cache: MetadataCache, private readonly clock: Clock) {}
+
+  onPublish(hook: PublishHook): void {
+    this.publishHooks.push(hook);
+  }
 
   published(ws: Pick<WorkspaceContext, 'id'>): Promise<PublishedMetadata> {
     return this.cache.get(ws.id, () => loadPublished(this.db, ws.id));
@@ -137,6 +150,7 @@ export class MetadataService {
           .onConflict((oc) => oc.doNothing()).execute();
       }
       await tx.updateTable('crm.workspaces').set({ published_revision: revision }).where('id', '=', ws.id).execute();
+      for (const hook of this.publishHooks) await hook(tx, ws, actor, revision, documents, published);
       await audit(tx, ws.id, actor, 'metadata.publish', { revision, planId, actions: actions.map((a) => describeAction(a, 'en')) });
       await sql`select pg_notify(${METADATA_CHANNEL}, ${JSON.stringify({ workspaceId: ws.id, revision })})`.execute(tx);
       return { revision, actions };

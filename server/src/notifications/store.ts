@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error.js';
 import { isUuid, uuidv7 } from '../infra/ids.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../infra/time-cursor.js';
 
-export type NotificationKind = 'mention' | 'task_due' | 'assigned';
+export type NotificationKind = 'mention' | 'task_due' | 'assigned' | 'automation';
 
 /** A notification as the API shows it. */
 export interface Notification {

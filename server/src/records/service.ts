@@ -21,7 +21,27 @@ export interface Caller {
   ws: WorkspaceContext;
   userId: string;
   ip?: string;
+  /** An automation's write: named on its audit rows (timeline, loop detection). */
+  via?: AuditVia;
+  /**
+   * Write inside this transaction instead of one of our own: an automation
+   * step commits its record writes and its completion together.
+   */
+  tx?: Transaction<any>;
 }
+
+/** Which automation run and step wrote an audit row, the chain of flows that led to it, and whose action set it off. */
+export interface AuditVia {
+  flow: string;
+  run: string;
+  step: string;
+  chain: string[];
+  by: string | null;
+  /** Why (an assignment rule's words), shown in the record's timeline. */
+  reason?: { 'zh-CN': string; en: string };
+}
+
+const viaJson = (c: Caller) => (c.via ? JSON.stringify(c.via) : null);
 
 interface Ctx {
   caller: Caller;
@@ -94,6 +114,15 @@ export class RecordsService {
     private readonly published: (ws: WorkspaceContext) => Promise<PublishedMetadata>,
   ) {}
 
+  /** The caller's transaction (an automation step's), or one of our own. */
+  private inTx<T>(caller: Caller, fn: (tx: Transaction<any>) => Promise<T>): Promise<T> {
+    return caller.tx ? fn(caller.tx) : this.db.transaction().execute(fn);
+  }
+
+  private writer(ctx: Ctx): Kysely<any> {
+    return ctx.caller.tx ?? this.db;
+  }
+
   private async ctx(caller: Caller): Promise<Ctx> {
     const model = workspaceModel(await this.published(caller.ws));
     return { caller, model, access: resolveAccess(caller.ws, caller.userId, model) };
@@ -145,8 +174,8 @@ export class RecordsService {
       deleted: p.deleted ? ('only' as const) : ('exclude' as const),
     };
     const [{ rows }, total] = await Promise.all([
-      compileList(this.db, spec).execute(this.db),
-      p.total ? compileCount(this.db, spec).execute(this.db).then((r) => r.rows[0]!.total) : Promise.resolve(undefined),
+      compileList(this.db, spec).execute(this.writer(ctx)),
+      p.total ? compileCount(this.db, spec).execute(this.writer(ctx)).then((r) => r.rows[0]!.total) : Promise.resolve(undefined),
     ]);
     const page = (rows as Record<string, unknown>[]).slice(0, limit);
     const last = page[page.length - 1];
@@ -160,11 +189,27 @@ export class RecordsService {
     const ctx = await this.ctx(caller);
     const m = this.entity(ctx, entityKey);
     const expand = this.checkExpand(m, opts.expand);
-    const row = await this.readRow(ctx, m, id, this.db);
+    const row = await this.readRow(ctx, m, id, this.writer(ctx));
     if (!row) throw new AppError('CRM_ERR_NOT_FOUND');
     const data = toWire(m, row);
     if (expand.length) await this.expand(ctx, m, [data], expand);
     return data;
+  }
+
+  /**
+   * Records as automations see them when deciding whether a write starts a
+   * flow: by id, deleted ones included, in wire form, WITHOUT a read
+   * predicate. Only the automation pump calls this (no route reaches it); the
+   * runs it starts read and write with their flow owner's rights.
+   */
+  async rowsForAutomation(ws: WorkspaceContext, entityKey: string, ids: readonly string[], db: Kysely<any> = this.db): Promise<Wire[]> {
+    const model = workspaceModel(await this.published(ws));
+    const m = model.entities.get(entityKey);
+    const valid = ids.filter(isUuid);
+    if (!m || !valid.length) return [];
+    const { rows } = await sql<Record<string, unknown>>`select ${sql.join(selectColumns(m).map((c) => sql.ref(c)))}
+      from ${sql.table(`${ws.schemaName}.${m.table}`)} where id = any(${valid}::uuid[])`.execute(db);
+    return rows.map((r) => toWire(m, r));
   }
 
   /**
@@ -292,7 +337,7 @@ export class RecordsService {
     if (!opts.idempotencyKey && this.simpleInsert(ctx, m, prepared.values)) {
       return { record: toWire(m, await this.insertOneStatement(ctx, m, prepared)), replayed: false };
     }
-    return this.db.transaction().execute(async (tx) => {
+    return this.inTx(caller, async (tx) => {
       if (opts.idempotencyKey) {
         const claimed = await tx.insertInto('crm.idempotency_keys')
           .values({ workspace_id: caller.ws.id, user_id: caller.userId, key: opts.idempotencyKey, entity: m.table, record_id: prepared.id })
@@ -336,7 +381,7 @@ export class RecordsService {
     if (ready.every((p) => this.simpleInsert(ctx, m, p.values))) {
       return (await this.insertManyOneStatement(ctx, m, ready)).map((row) => toWire(m, row));
     }
-    return this.db.transaction().execute(async (tx) => {
+    return this.inTx(caller, async (tx) => {
       const out: Wire[] = [];
       const assigned: Assignment[] = [];
       for (const p of ready) out.push(toWire(m, await this.insertPrepared(ctx, m, tx, p, assigned)));
@@ -410,11 +455,11 @@ export class RecordsService {
         insert into ${this.table(ctx, m)} (${sql.join(names.map((n) => sql.ref(n)))}) select ${sql.join(names.map((n) => sql.ref(n)))} from src
         returning ${this.returning(m)}
       ), aud as (
-        insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes)
-        select ${ctx.caller.ws.id}::uuid, ${now}, ${ctx.caller.userId}::uuid, ${ctx.caller.ip ?? null}, ${m.table}, src.id::text, 'record.create', src.__changes
+        insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes, via)
+        select ${ctx.caller.ws.id}::uuid, ${now}, ${ctx.caller.userId}::uuid, ${ctx.caller.ip ?? null}, ${m.table}, src.id::text, 'record.create', src.__changes, ${viaJson(ctx.caller)}::jsonb
         from src
       )
-      select * from ins`.execute(this.db));
+      select * from ins`.execute(this.writer(ctx)));
     const byId = new Map(out.map((r) => [r.id as string, r]));
     return batch.map((p) => byId.get(p.id)!);
   }
@@ -452,7 +497,7 @@ export class RecordsService {
       if (row) return toWire(m, row);
       // Nothing updated: find out why (invisible, forbidden, or a stale version) the careful way.
     }
-    return this.db.transaction().execute((tx) => this.updateLocked(ctx, m, tx, id, values, ifMatch));
+    return this.inTx(caller, (tx) => this.updateLocked(ctx, m, tx, id, values, ifMatch));
   }
 
   /** The careful update: lock, version, permission, rules and gates, references, computed fields, audit. */
@@ -482,8 +527,8 @@ export class RecordsService {
             update ${this.table(ctx, m)} set ${sql.join([...sets, sql`updated_at = ${this.clock.now()}`, sql`updated_by = ${caller.userId}::uuid`, sql`version = version + 1`])}
             where id = ${id}::uuid returning ${this.returning(m)}
           ), aud as (
-            insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes)
-            select ${caller.ws.id}::uuid, ${this.clock.now()}, ${caller.userId}::uuid, ${caller.ip ?? null}, ${m.table}, upd.id::text, 'record.update', ${JSON.stringify(audit)}::jsonb from upd
+            insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes, via)
+            select ${caller.ws.id}::uuid, ${this.clock.now()}, ${caller.userId}::uuid, ${caller.ip ?? null}, ${m.table}, upd.id::text, 'record.update', ${JSON.stringify(audit)}::jsonb, ${viaJson(caller)}::jsonb from upd
           )
           select * from upd`.execute(tx));
         await this.assigned(ctx, tx, [assignmentOf(ctx.model, m, caller.userId, current, rows[0]!)]);
@@ -513,7 +558,7 @@ export class RecordsService {
     if (!conv) throw new AppError('CRM_ERR_NOT_FOUND');
     const [accounts, contacts, opportunities] = (['accounts', 'contacts', 'opportunities'] as const).map((k) => ctx.model.entities.get(k));
     if (!accounts || !contacts || (input.createOpportunity && !opportunities)) throw new AppError('CRM_ERR_NOT_FOUND');
-    return this.db.transaction().execute(async (tx) => {
+    return this.inTx(caller, async (tx) => {
       const current = await this.lockForWrite(ctx, m, tx, id, ifMatch, 'update');
       const lead = toWire(m, current);
       if (conv.status.closed.includes(String(lead[conv.status.field])) || lead[conv.links.account]) {
@@ -574,7 +619,7 @@ export class RecordsService {
   async remove(caller: Caller, entityKey: string, id: string, ifMatch: number) {
     const ctx = await this.ctx(caller);
     const m = this.entity(ctx, entityKey);
-    return this.db.transaction().execute(async (tx) => {
+    return this.inTx(caller, async (tx) => {
       await this.lockForWrite(ctx, m, tx, id, ifMatch, 'delete');
       await this.cascadeDelete(ctx, m, tx, id, 0);
       const row = await this.readRow(ctx, m, id, tx, { deleted: true });
@@ -585,7 +630,7 @@ export class RecordsService {
   async restore(caller: Caller, entityKey: string, id: string, ifMatch: number) {
     const ctx = await this.ctx(caller);
     const m = this.entity(ctx, entityKey);
-    return this.db.transaction().execute(async (tx) => {
+    return this.inTx(caller, async (tx) => {
       const current = await this.readRow(ctx, m, id, tx, { deleted: true, lock: true });
       if (!current) throw new AppError('CRM_ERR_NOT_FOUND');
       if (!current.__can_delete) throw new AppError('CRM_ERR_FORBIDDEN');
@@ -641,11 +686,11 @@ export class RecordsService {
         from cur where u.id = cur.id
         returning ${sql.join(selectColumns(m).map((c) => sql.ref(`u.${c}`)))}
       ), aud as (
-        insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes)
-        select ${ctx.caller.ws.id}::uuid, ${now}, ${ctx.caller.userId}::uuid, ${ctx.caller.ip ?? null}, ${m.table}, upd.id::text, 'record.update', ${audit}
+        insert into crm.audit_log (workspace_id, at, actor_id, ip, entity, record_id, action, changes, via)
+        select ${ctx.caller.ws.id}::uuid, ${now}, ${ctx.caller.userId}::uuid, ${ctx.caller.ip ?? null}, ${m.table}, upd.id::text, 'record.update', ${audit}, ${viaJson(ctx.caller)}::jsonb
         from upd join cur on cur.id = upd.id
       )
-      select * from upd`.execute(this.db));
+      select * from upd`.execute(this.writer(ctx)));
     return rows[0];
   }
 
@@ -821,7 +866,7 @@ export class RecordsService {
   private async audit(ctx: Ctx, m: EntityModel, tx: Transaction<any>, id: string, action: string, changes: Record<string, unknown>) {
     await tx.insertInto('crm.audit_log').values({
       workspace_id: ctx.caller.ws.id, at: this.clock.now(), actor_id: ctx.caller.userId, ip: ctx.caller.ip ?? null,
-      entity: m.table, record_id: id, action: `record.${action}`, changes: JSON.stringify(changes),
+      entity: m.table, record_id: id, action: `record.${action}`, changes: JSON.stringify(changes), via: viaJson(ctx.caller),
     }).execute();
     // Stage history: one row per pipeline field that moved.
     for (const p of m.pipelines) {

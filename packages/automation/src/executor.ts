@@ -1,0 +1,150 @@
+import type { Step } from '@crm/metadata';
+import type { EnginePorts, Row, RunState, StepOutcome, StepRecord } from './ports.js';
+import type { Scope } from './scope.js';
+import { executors, StepFailure, type StepEnv } from './steps.js';
+
+/** Per-run caps: a flow that runs away stops with a clear reason instead of holding a worker. */
+export interface RunBudget {
+  /** Steps walked in one run (loop iterations count each). */
+  maxSteps: number;
+  /** Steps that write (records touched, mails, notifications). */
+  maxWrites: number;
+  /** Time one execution may work (ms); time spent waiting on a delay does not count. */
+  maxMs: number;
+}
+export const DEFAULT_BUDGET: RunBudget = { maxSteps: 1000, maxWrites: 500, maxMs: 10 * 60_000 };
+
+export type RunResult =
+  | { status: 'completed' }
+  | { status: 'stopped'; key: string }
+  | { status: 'waiting'; key: string; until: Date }
+  | { status: 'failed'; key: string; error: StepFailure };
+
+class Waiting { constructor(readonly key: string, readonly until: Date) {} }
+class Stopped { constructor(readonly key: string) {} }
+
+/**
+ * Runs a flow from wherever it stands. The walk always starts at the top and
+ * replays what the step log already holds (outputs, branch choices, loop
+ * lists), so a run resumed after a crash, a delay or a retry takes exactly
+ * the path it took before and continues at its first unfinished step. Each
+ * step is made to happen once by its effect kind (see steps.ts).
+ */
+export async function executeRun(run: RunState, ports: EnginePorts, budget: RunBudget = DEFAULT_BUDGET): Promise<RunResult> {
+  const log = await ports.steps.load(run.id);
+  const load = async () => (run.entity && run.recordId ? await ports.record(run.entity, run.recordId) : null) ?? (run.trigger.record as Row | undefined) ?? {};
+  const scope: Scope = { record: await load(), previous: run.previous, trigger: run.trigger, steps: {}, userId: run.triggeredBy, now: ports.clock.now() };
+  const begun = ports.clock.now();
+  let walked = 0;
+  let writes = 0;
+
+  const one = async (step: Step, key: string): Promise<StepOutcome> => {
+    try {
+      return await attempt(step, key);
+    } catch (err) {
+      if (err instanceof Waiting || err instanceof Stopped || typeof err !== 'object' || err === null) throw err;
+      throw keyed(err, key);
+    }
+  };
+
+  const attempt = async (step: Step, key: string): Promise<StepOutcome> => {
+    walked += 1;
+    if (walked > budget.maxSteps) throw new StepFailure('budget_exceeded', `more than ${budget.maxSteps} steps in one run`, false);
+    const stored: StepRecord | undefined = log.get(key);
+    if (stored?.status === 'done') return replay(step, stored.output);
+    scope.now = ports.clock.now();
+    if (scope.now.getTime() - begun.getTime() > budget.maxMs) throw new StepFailure('budget_exceeded', `the run took longer than ${Math.round(budget.maxMs / 1000)} s`, false);
+    // A wait that is over is finished by running the step again (wait_for re-checks its rule, reading `since`).
+    if (stored?.status === 'waiting') scope.steps[step.id] = stored.output;
+    const exec = executors[step.kind] as (typeof executors)[keyof typeof executors];
+    const env: StepEnv = { run, scope, ports, key };
+    const started = ports.clock.now();
+    const config = step.config as never;
+    if (exec.effect === 'write') {
+      writes += 1;
+      if (writes > budget.maxWrites) throw new StepFailure('budget_exceeded', `more than ${budget.maxWrites} writing steps in one run`, false);
+      const outcome = await ports.atomically(run.id, key, step.kind, async (fx) => {
+        const o = await exec.run(config, step, { ...env, fx });
+        await fx.complete(o.output);
+        return o;
+      });
+      scope.record = await load();
+      return outcome;
+    }
+    if (exec.effect === 'external') await ports.steps.claim(run.id, key, step.kind, { config: step.config });
+    const outcome = await exec.run(config, step, env);
+    if (outcome.kind === 'wait') {
+      await ports.steps.wait(run.id, key, step.kind, outcome.until, outcome.output);
+      throw new Waiting(key, outcome.until);
+    }
+    await ports.steps.complete(run.id, key, step.kind, outcome.output, started);
+    return outcome;
+  };
+
+  const replay = (step: Step, output: Row): StepOutcome => {
+    if (step.kind === 'condition' && output.passed === false) return { kind: 'stop', reason: 'condition_false', output };
+    if (step.kind === 'branch' && typeof output.branch === 'string') return { kind: 'branch', branch: output.branch, output };
+    return { kind: 'next', output };
+  };
+
+  const walk = async (steps: Step[], prefix: string): Promise<void> => {
+    for (const step of steps) {
+      const key = prefix + step.id;
+      const outcome = await one(step, key);
+      scope.steps[step.id] = outcome.output;
+      if (outcome.kind === 'stop') throw new Stopped(key);
+      if (outcome.kind === 'branch') {
+        const b = step.branches?.find((x) => x.id === outcome.branch);
+        if (b) await walk(b.steps, `${key}/${b.id}/`);
+      }
+      if (step.kind === 'loop') {
+        const body = step.branches?.[0];
+        const ids = Array.isArray(outcome.output.ids) ? (outcome.output.ids as unknown[]) : [];
+        for (let i = 0; body && i < ids.length; i++) {
+          scope.steps[step.id] = { ...outcome.output, item: ids[i], index: i };
+          await walk(body.steps, `${key}[${i}]/`);
+        }
+        scope.steps[step.id] = outcome.output;
+      }
+    }
+  };
+
+  try {
+    await walk(run.flow.steps, '');
+    return { status: 'completed' };
+  } catch (err) {
+    if (err instanceof Waiting) return { status: 'waiting', key: err.key, until: err.until };
+    if (err instanceof Stopped) return { status: 'stopped', key: err.key };
+    // A StepFailure is final; anything else (database, network) is thrown for the queue to retry with backoff.
+    if (err instanceof StepFailure) return { status: 'failed', key: failedStepKey(err), error: err };
+    throw err;
+  }
+}
+
+// The failing step's key travels on the error, so the run log can point at it (also for errors the queue retries).
+const KEY = Symbol('stepKey');
+export function failedStepKey(err: unknown): string {
+  return (err as { [KEY]?: string })?.[KEY] ?? '';
+}
+function keyed<T extends object>(err: T, key: string): T {
+  (err as { [KEY]?: string })[KEY] = key;
+  return err;
+}
+
+/** The step a run-log key names: `s1`, `s2/then/s3` (a branch), `loop1[3]/s5` (a loop's body, 4th item). */
+export function stepAtKey(steps: readonly Step[], key: string): Step | undefined {
+  const parts = key.split('/');
+  let list: readonly Step[] = steps;
+  for (let i = 0; i < parts.length; i++) {
+    const id = parts[i]!.replace(/\[\d+\]$/, '');
+    const step = list.find((s) => s.id === id);
+    if (!step || i === parts.length - 1) return step;
+    if (step.kind === 'loop') list = step.branches?.[0]?.steps ?? [];
+    else {
+      const branch = step.branches?.find((b) => b.id === parts[++i]);
+      if (!branch || i === parts.length - 1) return undefined;
+      list = branch.steps;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,62 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Flow } from '@crm/metadata';
+import type { PublishHook } from '../metadata/service.js';
+import type { StoredDocument } from '../metadata/cache.js';
+
+const flowsOf = (docs: StoredDocument[]) => docs.filter((d) => d.kind === 'flow').map((d) => d.body as unknown as Flow);
+
+/**
+ * At publish, in its transaction: each new or changed flow is owned by the
+ * member who published it (its runs act with that member's rights, never
+ * more); the workspace is marked as having automations while any flow is
+ * enabled, which is what makes its writes fill the automation inbox.
+ */
+export const syncFlowsOnPublish: PublishHook = async (tx, ws, actor, revision, documents, before) => {
+  const previous = new Map(flowsOf(before).map((f) => [f.id, JSON.stringify(f)]));
+  const flows = flowsOf(documents);
+  for (const f of flows) {
+    if (previous.get(f.id) === JSON.stringify(f)) continue;
+    await sql`insert into crm.automation_flows (workspace_id, flow_id, owner_id, published_revision) values (${ws.id}::uuid, ${f.id}, ${actor.userId}::uuid, ${revision})
+      on conflict (workspace_id, flow_id) do update set owner_id = excluded.owner_id, published_revision = excluded.published_revision`.execute(tx);
+  }
+  await setAutomated(tx, ws.id, flows.some((f) => f.enabled));
+};
+
+export async function setAutomated(db: Kysely<any> | Transaction<any>, workspaceId: string, on: boolean): Promise<void> {
+  if (on) await sql`insert into crm.automation_workspaces (workspace_id) values (${workspaceId}::uuid) on conflict do nothing`.execute(db);
+  else await sql`delete from crm.automation_workspaces where workspace_id = ${workspaceId}::uuid`.execute(db);
+}
+
+/**
+ * Flows by workspace and revision. A revision never changes once published,
+ * so entries are kept (a run resumed days later still reads the flow it
+ * started with); a small LRU bounds memory.
+ */
+export class FlowCatalogue {
+  private readonly byRevision = new Map<string, Map<string, Flow>>();
+
+  constructor(private readonly db: Kysely<any>, private readonly max = 200) {}
+
+  async at(workspaceId: string, revision: number): Promise<Map<string, Flow>> {
+    const key = `${workspaceId}:${revision}`;
+    let flows = this.byRevision.get(key);
+    if (flows) {
+      this.byRevision.delete(key);
+      this.byRevision.set(key, flows);
+      return flows;
+    }
+    const rows = await this.db.selectFrom('crm.metadata_documents').select(['doc_id', 'body'])
+      .where('workspace_id', '=', workspaceId).where('revision', '=', revision).where('kind', '=', 'flow').execute();
+    flows = new Map(rows.map((r) => [r.doc_id as string, r.body as Flow]));
+    this.byRevision.set(key, flows);
+    if (this.byRevision.size > this.max) this.byRevision.delete(this.byRevision.keys().next().value!);
+    return flows;
+  }
+
+  /** The member whose rights a flow's runs have. */
+  async owner(workspaceId: string, flowId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('crm.automation_flows').select('owner_id').where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).executeTakeFirst();
+    return (row?.owner_id as string | undefined) ?? null;
+  }
+}
+

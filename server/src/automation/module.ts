@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import type { HttpPort, RunBudget } from '@crm/automation';
+import { workspaceFor } from '../workspaces/service.js';
+import { createSafeHttp, type SafeHttpOptions } from '../net/safe-http.js';
+import { FlowCatalogue, syncFlowsOnPublish } from './flows.js';
+import { RunStore } from './run-store.js';
+import { pumpWorkspace, type PumpDeps } from './pump.js';
+import { executeRuns, type RunnerDeps } from './runner.js';
+import { AutomationQueue, enqueueRuns, installQueue, recover } from './queue.js';
+import { automationRoutes } from './routes.js';
+import type { AutomationDeps } from './engine-ports.js';
+
+export interface AutomationOptions {
+  /** Run the job worker in this process (default on). Off: runs are queued and wait for a process that works them. */
+  worker?: boolean;
+  concurrency?: number;
+  /** Outbound HTTP of HTTP steps and webhooks (tests inject a DNS lookup and allow their loopback receiver). */
+  http?: SafeHttpOptions;
+  budget?: RunBudget;
+  /** How often crashed runs and unpumped inboxes are looked for (ms; 0: only at start). */
+  recoverEveryMs?: number;
+  /** Owner assignment and the pool, bound to a step's transaction. */
+  assign: AutomationDeps['assign'];
+  /** Backoff before a failed run's retry `attempt` (default 2 s, 8 s, 32 s ...; tests shorten it). */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+async function slugOf(db: Kysely<any>, workspaceId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('crm.workspaces').select('slug').where('id', '=', workspaceId).executeTakeFirst();
+  return row?.slug as string | undefined;
+}
+
+const enqueuePump = async (db: Kysely<any>, workspaceId: string) => {
+  await sql`select graphile_worker.add_job('automation_pump', json_build_object('w', ${workspaceId}::uuid))`.execute(db);
+};
+
+/**
+ * The automation module: keeps flow owners in step at publish, pumps record
+ * events into runs, executes runs on graphile-worker, recovers after crashes,
+ * and serves the run log. Everything durable lives in PostgreSQL, so any
+ * number of server processes can run it side by side.
+ */
+export interface AutomationHandle {
+  queue: AutomationQueue;
+  /** Turns a workspace's inbox into runs now (the worker does this on its own; tests and tools call it). */
+  pump(workspaceId: string): Promise<number>;
+  /** Queues crashed and lost runs again (also on a timer). */
+  recover(): Promise<number>;
+  /** Executes runs now in this process (a waiting run whose time has come on a moved test clock). */
+  runNow(runIds: string[]): Promise<void>;
+}
+
+export async function automationModule(app: FastifyInstance, opts: AutomationOptions): Promise<AutomationHandle> {
+  const { database, clock, metadata, records, mailer } = app.services;
+  const db = database.db;
+  await installQueue(database.pool);
+  metadata.onPublish(syncFlowsOnPublish);
+  const flows = new FlowCatalogue(db);
+  const runs = new RunStore(db, clock);
+  const safe = createSafeHttp(opts.http ?? {});
+  const http: HttpPort = {
+    request: async (req) => {
+      const res = await safe.request({ method: req.method, url: req.url, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}) });
+      return { status: res.status, body: res.body.toString('utf8') };
+    },
+  };
+  const memberContext = async (workspaceId: string, userId: string) => {
+    const slug = await slugOf(db, workspaceId);
+    return slug ? workspaceFor(db, slug, userId) : undefined;
+  };
+  const systemContext = async (workspaceId: string) => {
+    const owner = await db.selectFrom('crm.workspace_members').select('user_id').where('workspace_id', '=', workspaceId)
+      .where('system_role', '=', 'owner').where('status', '=', 'active').orderBy('created_at').executeTakeFirst();
+    return owner ? memberContext(workspaceId, owner.user_id as string) : undefined;
+  };
+  const pumpDeps: PumpDeps = { db, clock, records, flows, published: (ws) => metadata.published(ws), systemContext, enqueue: (tx, ids) => enqueueRuns(tx, ids) };
+  const runnerDeps: RunnerDeps = {
+    db, clock, records, mailer, runs, http, flows, memberContext, budget: opts.budget,
+    published: (ws) => metadata.published(ws), assign: opts.assign, enqueue: enqueueRuns,
+    mailQueued: () => void mailer.relay().catch(() => undefined),
+    ...(opts.retryDelayMs ? { retryDelay: opts.retryDelayMs } : {}),
+  };
+  const pump = async (workspaceId: string) => {
+    let total = 0;
+    for (let n = await pumpWorkspace(pumpDeps, workspaceId); n > 0; n = await pumpWorkspace(pumpDeps, workspaceId)) total += n;
+    return total;
+  };
+  const queue = new AutomationQueue();
+  const doRecover = () => recover(db, clock, enqueuePump);
+  if (opts.worker !== false) {
+    await queue.start({
+      pool: database.pool, concurrency: opts.concurrency ?? 4,
+      tasks: {
+        automation_pump: async (payload) => { await pump(String((payload as { w?: unknown }).w)); },
+        automation_run: async (payload) => { await executeRuns(runnerDeps, ((payload as { runs?: unknown }).runs as string[] | undefined) ?? []); },
+      },
+    });
+    await doRecover();
+    const every = opts.recoverEveryMs ?? 30_000;
+    const timer = every > 0 ? setInterval(() => void doRecover().catch((err) => app.log.warn({ err }, 'automation recovery')), every) : undefined;
+    timer?.unref();
+    app.addHook('onClose', async () => {
+      if (timer) clearInterval(timer);
+      await queue.stop();
+    });
+  }
+  await app.register(automationRoutes);
+  return { queue, pump, recover: doRecover, runNow: (ids) => executeRuns(runnerDeps, ids) };
+}
+

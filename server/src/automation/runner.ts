@@ -1,0 +1,111 @@
+import { sql, type Kysely } from 'kysely';
+import { executeRun, failedStepKey, stepAtKey, DEFAULT_BUDGET, type RunBudget, type RunState, type Row } from '@crm/automation';
+import { AppError } from '../errors/app-error.js';
+import type { WorkspaceContext } from '../context.js';
+import { enginePorts, type AutomationDeps } from './engine-ports.js';
+import type { FlowCatalogue } from './flows.js';
+
+/** Transient failures (database, network, 5xx) are retried this many times, with backoff, before the run lands in the failed list. */
+export const MAX_RUN_ATTEMPTS = 5;
+/** How long a runner holds a run before a recovery sweep may give it to another (a dead process). */
+export const LEASE_MS = 2 * 60_000;
+export const retryDelayMs = (attempt: number) => Math.min(60 * 60_000, 2_000 * 4 ** (attempt - 1));
+
+export interface RunnerDeps extends AutomationDeps {
+  flows: FlowCatalogue;
+  /** The workspace with the rights of one member (the flow owner), or undefined when they are no longer an active member. */
+  memberContext(workspaceId: string, userId: string): Promise<WorkspaceContext | undefined>;
+  budget?: RunBudget;
+  /** Called after a run that queued mail, so the relay sends it now rather than at its next tick. */
+  mailQueued?(): void;
+  /** Backoff before retry `attempt` (tests shorten it). */
+  retryDelay?(attempt: number): number;
+}
+
+interface RunRow {
+  id: string; workspace_id: string; flow_id: string; revision: number; entity: string | null; record_id: string | null;
+  trigger: Row; triggered_by: string | null; chain: string[]; attempts: number; started_at: Date | null;
+}
+
+const errorJson = (code: string, message: string, detail: Row = {}) => JSON.stringify({ code, message, ...detail });
+
+/** Runs queued runs one after the other; each is claimed first, so a run is never executed by two runners at once. */
+export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): Promise<void> {
+  for (const id of runIds) await executeOne(deps, id);
+}
+
+async function executeOne(deps: RunnerDeps, runId: string): Promise<void> {
+  const now = deps.clock.now();
+  const { rows } = await sql<RunRow>`update crm.automation_runs set status = 'running', started_at = coalesce(started_at, ${now}),
+      lease_until = ${new Date(now.getTime() + LEASE_MS)}, wake_at = null
+    where id = ${runId}::uuid and (status in ('queued', 'waiting') or (status = 'running' and lease_until < ${now}))
+    returning id, workspace_id, flow_id, revision, entity, record_id, trigger, triggered_by, chain, attempts, started_at`.execute(deps.db);
+  const run = rows[0];
+  if (!run) return;
+  const finish = (status: string, extra: Record<string, unknown> = {}) => deps.db.updateTable('crm.automation_runs')
+    .set({ status, finished_at: ['completed', 'stopped', 'failed'].includes(status) ? deps.clock.now() : null, lease_until: null, ...extra })
+    .where('id', '=', run.id).execute();
+
+  const flow = (await deps.flows.at(run.workspace_id, run.revision)).get(run.flow_id);
+  const owner = await deps.flows.owner(run.workspace_id, run.flow_id);
+  const ws = owner ? await deps.memberContext(run.workspace_id, owner) : undefined;
+  if (!flow || !ws) {
+    await finish('failed', { error: flow ? errorJson('owner_inactive', 'the flow\'s owner is no longer an active member: publish the flow again to own it') : errorJson('unknown_flow', `flow ${run.flow_id} is not in revision ${run.revision}`) });
+    return;
+  }
+  const state: RunState = {
+    id: run.id, workspaceId: run.workspace_id, flow, ...(run.entity ? { entity: run.entity } : {}), ...(run.record_id ? { recordId: run.record_id } : {}),
+    trigger: run.trigger ?? {}, previous: (run.trigger?.previous as Row | undefined) ?? {}, triggeredBy: run.triggered_by, chain: run.chain ?? [],
+  };
+  const ports = await enginePorts(deps, state, { ws, ownerId: owner!, revision: run.revision, flows: await deps.flows.at(run.workspace_id, run.revision) });
+  const kindAt = (key: string) => stepAtKey(flow.steps, key)?.kind ?? 'unknown';
+  // A failed step: retried with backoff when trying again can help (database, network, 5xx, a version moved
+  // under us), else (a refused write, a 4xx, a loop) at once into the failed list, with one-click retry from it.
+  const failed = async (key: string, code: string, message: string, detail: Row, retryable: boolean) => {
+    const attempts = run.attempts + 1;
+    await deps.runs.fail(run.id, key, kindAt(key), { code, message, attempt: attempts, ...detail }).catch(() => undefined);
+    if (retryable && attempts < MAX_RUN_ATTEMPTS) {
+      const at = new Date(deps.clock.now().getTime() + (deps.retryDelay ?? retryDelayMs)(attempts));
+      await finish('queued', { attempts, wake_at: at, error: errorJson('retrying', message, { attempt: attempts, cause: code }), failed_step: key || null });
+      await deps.enqueue(deps.db, [run.id], at);
+    } else {
+      await finish('failed', { attempts, error: errorJson(code, message, { ...detail, attempts }), failed_step: key || null });
+    }
+  };
+  try {
+    const result = await executeRun(state, ports, deps.budget ?? DEFAULT_BUDGET);
+    if (result.status === 'completed') await finish('completed', { error: null });
+    else if (result.status === 'stopped') await finish('stopped', { error: null });
+    else if (result.status === 'waiting') {
+      await finish('waiting', { wake_at: result.until });
+      await deps.enqueue(deps.db, [run.id], result.until);
+    } else {
+      const e = result.error;
+      await failed(result.key, e.code, e.message, e.detail, e.retry);
+    }
+  } catch (err) {
+    const code = (err as { code?: unknown })?.code;
+    const refused = err instanceof AppError && err.status < 500 && err.status !== 409;
+    await failed(failedStepKey(err), typeof code === 'string' ? code : 'error', err instanceof Error ? err.message : String(err),
+      err instanceof AppError ? { params: err.params, details: err.details } : {}, !refused);
+  }
+  if (deps.mailQueued && flowSendsMail(flow.steps)) deps.mailQueued();
+}
+
+const flowSendsMail = (steps: { kind: string; branches?: { steps: unknown[] }[] }[]): boolean =>
+  steps.some((s) => s.kind === 'send_email' || (s.branches ?? []).some((b) => flowSendsMail(b.steps as never)));
+
+/**
+ * Puts a failed run back in the queue at the step that failed: steps already
+ * done stay done (their effects are not repeated), the failed one runs again.
+ */
+export async function retryRun(db: Kysely<any>, workspaceId: string, runId: string, enqueue: AutomationDeps['enqueue']): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ id: string }>`update crm.automation_runs set status = 'queued', attempts = 0, error = null, finished_at = null
+      where id = ${runId}::uuid and workspace_id = ${workspaceId}::uuid and status = 'failed' returning id`.execute(tx);
+    if (!rows.length) return false;
+    await sql`delete from crm.automation_steps where run_id = ${runId}::uuid and status = 'failed'`.execute(tx);
+    await enqueue(tx, [runId]);
+    return true;
+  });
+}
