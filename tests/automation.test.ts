@@ -114,6 +114,11 @@ describe('automations: durable runs on every write path', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]!.via).toMatchObject({ flow: 'flw_web_lead', run: run!.id, step: 's_status', chain: ['flw_web_lead'], by: users.owner!.id });
 
+    // The record's history names the automation by its label, and whose action set it off.
+    const history = (await api('GET', `/records/leads/${lead.id}/history`)).json().data as Json[];
+    expect(history[0]).toMatchObject({ action: 'record.update', via: { flow: 'flw_web_lead', label: { 'zh-CN': '网站线索跟进' }, run: run!.id, by: users.owner!.id } });
+    expect(history[1]!.via).toBeUndefined();
+
     const notes = (await api('GET', '/notifications', undefined, users.zhang!.cookie)).json().data as Json[];
     expect(notes.filter((n) => n.kind === 'automation').map((n) => n.title)).toEqual(['新网站线索：陈静']);
 

@@ -9,6 +9,7 @@ import { QuickActions } from './record/quick-actions.js';
 import { StagePath } from './record/stage-path.js';
 import { RelatedList } from './record/related-list.js';
 import { ConflictNotice, type Conflict } from './record/conflict.js';
+import type { AutomationVia } from './record/timeline-model.js';
 import { ChangedNotice, useLiveRecord, useLiveTick } from './live/index.js';
 
 type Rec = Record<string, unknown>;
@@ -124,14 +125,14 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
 
 const ACTIONS: Record<string, [string, string]> = {
   'record.create': ['创建', 'created'], 'record.update': ['修改', 'changed'], 'record.delete': ['删除', 'deleted'], 'record.restore': ['恢复', 'restored'],
-  'record.convert': ['转化', 'converted'],
+  'record.convert': ['转化', 'converted'], 'pool.release': ['退回公海', 'returned to the public pool'],
 };
 
 /**
  * One audit entry: who-did-what and each field's old and new value. A field
  * archived since then is still listed (under its key): its values are kept.
  */
-function HistoryEntry(p: { entry: { at: string; action: string; changes: Record<string, unknown> }; entity: NavEntity; ctx: WidgetContext }) {
+function HistoryEntry(p: { entry: { at: string; action: string; actorId?: string | null; changes: Record<string, unknown>; via?: AutomationVia }; entity: NavEntity; ctx: WidgetContext }) {
   const en = p.ctx.lang === 'en';
   const action = ACTIONS[p.entry.action];
   const changes = Object.entries(p.entry.changes).filter(([k, v]) => k !== 'version' && v && typeof v === 'object' && 'to' in (v as object)) as [string, { from: unknown; to: unknown }][];
@@ -152,10 +153,24 @@ function HistoryEntry(p: { entry: { at: string; action: string; changes: Record<
   };
   return (
     <div data-testid="history-entry">
-      <b>{new Date(p.entry.at).toLocaleString(p.ctx.lang)}</b> · {action ? (en ? action[1] : action[0]) : p.entry.action}
+      <b>{new Date(p.entry.at).toLocaleString(p.ctx.lang)}</b> · {who(p.entry, p.ctx)}{action ? (en ? action[1] : action[0]) : p.entry.action}
+      {p.entry.via?.reason && <div style={{ color: '#555' }} data-testid="history-reason">{p.ctx.lang === 'en' ? p.entry.via.reason.en : p.entry.via.reason['zh-CN']}</div>}
       {changes.map(([key, c]) => (
         <div key={key} style={{ color: '#555' }} data-field={key}>{name(key)}：{show(key, c.from)} → {show(key, c.to)}</div>
       ))}
     </div>
   );
+}
+
+/** Who made the change: a person, or an automation (named by its flow), which a person's action may have set off. */
+function who(entry: { actorId?: string | null; via?: AutomationVia }, ctx: WidgetContext): string {
+  const en = ctx.lang === 'en';
+  const person = (id: string | null | undefined) => (id ? ctx.members?.find((m) => m.id === id)?.name ?? '' : '');
+  if (entry.via) {
+    const flow = entry.via.label ? labelOf(entry.via.label, ctx.lang) : entry.via.flow;
+    const by = person(entry.via.by);
+    return en ? `Automation "${flow}"${by ? ` (after ${by})` : ''} ` : `自动化「${flow}」${by ? `（由 ${by} 触发）` : ''}`;
+  }
+  const name = person(entry.actorId);
+  return name ? `${name} ` : '';
 }

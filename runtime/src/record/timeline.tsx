@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { labelOf, cells, type WidgetContext } from '@crm/ui';
 import { go } from '../session.js';
 import type { NavEntity, Navigation } from '../types.js';
-import { activityTime, mergeTimeline, type TimelineItem } from './timeline-model.js';
+import { activityTime, mergeTimeline, type AutomationVia, type TimelineItem } from './timeline-model.js';
 
 type Rec = Record<string, unknown>;
 
@@ -20,8 +20,8 @@ export function RecordTimeline(p: { nav: Navigation; entity: NavEntity; id: stri
         const times = target!.fields.filter((f) => f.type === 'datetime').map((f) => f.key);
         return res.data.map((rec): TimelineItem => ({ kind: 'activity', entity: r.entity, id: String(rec.id), at: activityTime(rec, times), record: rec }));
       }),
-      p.ctx.api.get<{ data: { at: string; action: string; actorId?: string; changes: Record<string, unknown> }[] }>(`${base}/${p.entity.key}/${p.id}/history`)
-        .then((h) => h.data.map((c): TimelineItem => ({ kind: 'change', at: c.at, action: c.action, actorId: c.actorId, changes: c.changes })), () => []),
+      p.ctx.api.get<{ data: { at: string; action: string; actorId?: string; changes: Record<string, unknown>; via?: AutomationVia }[] }>(`${base}/${p.entity.key}/${p.id}/history`)
+        .then((h) => h.data.map((c): TimelineItem => ({ kind: 'change', at: c.at, action: c.action, actorId: c.actorId, changes: c.changes, ...(c.via ? { via: c.via } : {}) })), () => []),
     ]).then((groups) => setItems(mergeTimeline(groups)));
   }, [p.id, p.version]);
   if (!items) return null;

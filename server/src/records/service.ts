@@ -234,9 +234,17 @@ export class RecordsService {
     // History is visible exactly when the record (live or in the recycle bin) is.
     const visible = await sql`select 1 from ${this.table(ctx, m)} where id = ${id}::uuid and ${this.pred(ctx, m, 'read')}`.execute(this.db);
     if (!visible.rows.length) throw new AppError('CRM_ERR_NOT_FOUND');
-    const rows = await this.db.selectFrom('crm.audit_log').select(['at', 'actor_id', 'action', 'changes'])
+    const rows = await this.db.selectFrom('crm.audit_log').select(['at', 'actor_id', 'action', 'changes', 'via'])
       .where('workspace_id', '=', caller.ws.id).where('entity', '=', m.table).where('record_id', '=', id).orderBy('id', 'desc').limit(500).execute();
-    return rows.map((r) => ({ at: (r.at as Date).toISOString(), actorId: r.actor_id, action: r.action, changes: r.changes }));
+    // An automation's write names its flow (by its published label), the run, and the rule's reason when it gave one.
+    const flows = new Map((await this.published(caller.ws)).documents.filter((d) => d.kind === 'flow').map((d) => [d.id, d.body.label]));
+    return rows.map((r) => {
+      const via = r.via as AuditVia | null;
+      return {
+        at: (r.at as Date).toISOString(), actorId: r.actor_id, action: r.action, changes: r.changes,
+        ...(via ? { via: { flow: via.flow, label: flows.get(via.flow) ?? null, run: via.run, by: via.by, ...(via.reason ? { reason: via.reason } : {}) } } : {}),
+      };
+    });
   }
 
   /**
