@@ -59,7 +59,23 @@ export function automationRuleSchema(meta: PublishedMetadata, entity: string): R
  * whose action set it off), mail into the outbox and notifications in the
  * step's transaction, HTTP through the SSRF-guarded client.
  */
-export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunIdentity): Promise<EnginePorts> {
+/**
+ * What the dry run changes: everything happens inside its own transaction
+ * (each step in a savepoint of it), reads see the run's own writes, and mail,
+ * notifications, requests and child runs are captured instead of made.
+ */
+export interface PortOverrides {
+  /** The transaction reads go through (outside steps). */
+  db: Transaction<any>;
+  /** Runs a step's writes: in a savepoint of `db` for the dry run. */
+  transact<T>(fn: (tx: Transaction<any>) => Promise<T>): Promise<T>;
+  clock: Clock;
+  steps: EnginePorts['steps'];
+  http: HttpPort;
+  effects(fx: Effects, key: string): Effects;
+}
+
+export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunIdentity, over?: PortOverrides): Promise<EnginePorts> {
   const meta = await deps.published(id.ws);
   const entityDoc = (key: string) => meta.documents.find((d) => d.kind === 'entity' && d.body.key === key)?.body as unknown as Entity | undefined;
   const caller = (tx: Transaction<any> | undefined, step: string): Caller => ({
@@ -178,17 +194,19 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
     complete: (output) => deps.runs.complete(run.id, key, kind, output, startedAt, tx),
   });
 
+  const clock = over?.clock ?? deps.clock;
   return {
-    clock: deps.clock,
+    clock,
     timeZone: id.ws.settings.timeZone,
-    steps: deps.runs,
-    atomically: (runId, key, kind, fn) => {
-      const startedAt = deps.clock.now();
+    steps: over?.steps ?? deps.runs,
+    atomically: (_runId, key, kind, fn) => {
+      const startedAt = clock.now();
+      if (over) return over.transact((tx) => fn(over.effects(effects(tx, key, kind, startedAt), key)));
       return deps.db.transaction().execute((tx) => fn(effects(tx, key, kind, startedAt)));
     },
-    http: deps.http,
-    record: (entity, recordId) => read(caller(undefined, ''), entity, recordId),
-    triggered: (event) => matchingFlows(id.flows.values(), event, { ...matchCtx, now: deps.clock.now() }),
+    http: over?.http ?? deps.http,
+    record: (entity, recordId) => read(caller(over?.db, ''), entity, recordId),
+    triggered: (event) => matchingFlows(id.flows.values(), event, { ...matchCtx, now: clock.now() }),
     ruleSchema: (entity) => automationRuleSchema(meta, entity),
     flow: (flowId) => id.flows.get(flowId),
     signingSecret: () => signingSecret(deps.db, id.ws.id),

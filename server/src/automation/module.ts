@@ -9,6 +9,7 @@ import { pumpWorkspace, type PumpDeps } from './pump.js';
 import { executeRuns, type RunnerDeps } from './runner.js';
 import { AutomationQueue, enqueueRuns, installQueue, recover } from './queue.js';
 import { automationRoutes } from './routes.js';
+import { dryRunRoutes } from './dry-run.js';
 import type { AutomationDeps } from './engine-ports.js';
 
 export interface AutomationOptions {
@@ -106,6 +107,7 @@ export async function automationModule(app: FastifyInstance, opts: AutomationOpt
     });
   }
   await app.register(automationRoutes);
+  await app.register(dryRunRoutes, { deps: runnerDeps });
   return { queue, pump, recover: doRecover, runNow: (ids) => executeRuns(runnerDeps, ids) };
 }
 
