@@ -84,6 +84,14 @@ describe('automations: durable runs on every write path', () => {
         steps: [{ id: 's_again', kind: 'update_record', config: { values: { title: { template: '{{record.title}}+' } } } }],
       },
       {
+        id: 'flw_dedupe', label: { en: 'Partner leads, once' },
+        trigger: { kind: 'record', entity: 'leads', on: ['created'], condition: { '==': [{ var: 'source' }, 'partner'] } },
+        steps: [
+          { id: 's_dup', kind: 'find_duplicate', config: { fields: ['phone', 'email'], onFound: 'stop' } },
+          { id: 's_work', kind: 'update_record', config: { values: { status: 'working' } } },
+        ],
+      },
+      {
         id: 'flw_wait', label: { en: 'Waits a day' },
         trigger: { kind: 'record', entity: 'leads', on: ['created'], condition: { '==': [{ var: 'source' }, 'exhibition'] } },
         steps: [
@@ -207,6 +215,19 @@ describe('automations: durable runs on every write path', () => {
     expect(failed.chain).toEqual(['flw_echo', 'flw_echo', 'flw_echo', 'flw_echo']);
     // Four automated writes landed; the fifth (the looping one) was rolled back.
     expect((await api('GET', `/records/contacts/${contact.id}`)).json().data.title).toBe('x++++');
+  });
+
+  it('stops at a duplicate found by normalised phone or email, and goes on for a new one', async () => {
+    const first = (await api('POST', '/records/leads', { name: '赵一', phone: '13800138000', source: 'referral' })).json().data;
+    const dup = (await api('POST', '/records/leads', { name: '赵一（合作伙伴）', phone: '+86 138-0013-8000', source: 'partner', status: 'new' })).json().data;
+    const fresh = (await api('POST', '/records/leads', { name: '钱二', phone: '13900139000', email: 'Qian@Example.com', source: 'partner', status: 'new' })).json().data;
+    const runs = await settled('flw_dedupe', 2);
+    const byRecord = new Map(runs.map((r) => [r.recordId, r]));
+    expect(byRecord.get(dup.id), JSON.stringify(byRecord.get(dup.id)?.error)).toMatchObject({ status: 'stopped' });
+    expect((await runDetail(byRecord.get(dup.id)!.id)).steps[0]).toMatchObject({ key: 's_dup', output: { found: true, id: first.id, count: 1 } });
+    expect(byRecord.get(fresh.id)).toMatchObject({ status: 'completed' });
+    expect((await api('GET', `/records/leads/${dup.id}`)).json().data.status).toBe('new');
+    expect((await api('GET', `/records/leads/${fresh.id}`)).json().data.status).toBe('working');
   });
 
   it('waits a day on a delay without holding anything, then goes on when the (moved) clock says so', async () => {

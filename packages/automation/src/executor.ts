@@ -82,7 +82,8 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
   };
 
   const replay = (step: Step, output: Row): StepOutcome => {
-    if (step.kind === 'condition' && output.passed === false) return { kind: 'stop', reason: 'condition_false', output };
+    // A step that stopped the run (a condition that did not hold, a duplicate found) stops its replay too.
+    if (output.stop === true) return { kind: 'stop', reason: step.kind === 'condition' ? 'condition_false' : 'duplicate_found', output };
     if (step.kind === 'branch' && typeof output.branch === 'string') return { kind: 'branch', branch: output.branch, output };
     return { kind: 'next', output };
   };

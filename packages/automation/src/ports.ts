@@ -93,6 +93,8 @@ export interface RecordsPort {
    */
   createLinked(kind: 'task' | 'activity', entity: string, link: { entity: string; id: string } | null,
     v: { title: string; notes?: string; assignee?: string; due?: string; activityType?: string }): Promise<Row>;
+  /** Other live records of `entity` with the same normalised value in any of `fields` (oldest first, at most 5). */
+  duplicates(entity: string, record: Row, fields: string[], openOnly: boolean): Promise<Row[]>;
   /** Records of `entity` whose relation `field` points at `id` (loop steps), at most `max`, optionally filtered. */
   related(entity: string, field: string, id: string, max: number, filter?: unknown): Promise<Row[]>;
   /** The person a recipient word names: the record's owner, that owner's manager. */
@@ -143,7 +145,7 @@ export interface EnginePorts {
 export type StepOutcome =
   | { kind: 'next'; output: Row }
   | { kind: 'branch'; branch: string; output: Row }
-  | { kind: 'stop'; reason: 'condition_false'; output: Row }
+  | { kind: 'stop'; reason: 'condition_false' | 'duplicate_found'; output: Row }
   | { kind: 'wait'; until: Date; output: Row };
 
 export type { Step };

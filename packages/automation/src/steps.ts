@@ -111,7 +111,7 @@ type Executors = { [K in StepKind]: StepExecutor<K> };
 export const executors: Executors = {
   condition: {
     effect: 'none',
-    run: async (c, _s, env) => (holds(c.rule, env) ? next({ passed: true }) : { kind: 'stop', reason: 'condition_false', output: { passed: false } }),
+    run: async (c, _s, env) => (holds(c.rule, env) ? next({ passed: true }) : { kind: 'stop', reason: 'condition_false', output: { passed: false, stop: true } }),
   },
   branch: {
     effect: 'none',
@@ -166,6 +166,19 @@ export const executors: Executors = {
       const record = (await env.fx!.records.get(t.entity, t.id)) ?? env.scope.record;
       const picked = await env.fx!.assign.assign(t.entity, record, c as Row);
       return next({ owner: picked.ownerId, reason: picked.reason });
+    },
+  },
+  find_duplicate: {
+    effect: 'write',
+    run: async (c, _s, env) => {
+      const t = targetOf({}, env);
+      const me = (await env.fx!.records.get(t.entity, t.id)) ?? env.scope.record;
+      const found = await env.fx!.records.duplicates(t.entity, me, c.fields, c.openOnly ?? true);
+      if (!found.length) return next({ found: false, id: null, count: 0 });
+      const id = found[0]!.id;
+      if (c.link) guardLoop((await env.fx!.records.update(t.entity, t.id, { [c.link]: id })).event, env);
+      const output = { found: true, id, count: found.length };
+      return c.onFound === 'stop' ? { kind: 'stop', reason: 'duplicate_found', output: { ...output, stop: true } } : next(output);
     },
   },
   move_to_pool: {

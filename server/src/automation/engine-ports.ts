@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { entityFacts } from '../assign/meta.js';
 import { matchingFlows, type AssignPort, type Effects, type EnginePorts, type HttpPort, type RecordEvent, type RecordsPort, type Row, type RunState } from '@crm/automation';
 import { ruleSchemaFor, type Entity, type Flow } from '@crm/metadata';
 import type { RuleSchema } from '@crm/rules';
@@ -137,6 +138,22 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
         }
         return (await deps.records.create(c, entity, values)).record as Row;
       },
+      duplicates: async (entity, record, fields, openOnly) => {
+        const e = entityDoc(entity);
+        if (!e) throw new AppError('CRM_ERR_NOT_FOUND');
+        const types = new Map(e.fields.map((f) => [f.key, f.type]));
+        const checks = fields.flatMap((k) => {
+          const value = normalised(types.get(k), record[k]);
+          return value ? [sql`${normalisedSql(types.get(k), sql.ref(k))} = ${value}`] : [];
+        });
+        if (!checks.length || typeof record.id !== 'string') return [];
+        const closed = openOnly ? (await entityFacts(tx, id.ws.id, entity)).closed : [];
+        const { rows } = await sql<{ id: string }>`select id::text as id from ${sql.table(`${id.ws.schemaName}.${entity}`)}
+          where id <> ${record.id}::uuid and deleted_at is null and (${sql.join(checks, sql` or `)})
+          ${sql.join(closed.map((c) => sql`and (${sql.ref(c.field)} is null or ${sql.ref(c.field)} <> all(${c.values}::text[]))`), sql` `)}
+          order by created_at, id limit 5`.execute(tx);
+        return rows.map((r) => ({ id: r.id }));
+      },
       related: async (entity, field, recordId, max, filter) => {
         const match = { '==': [{ var: field }, recordId] };
         const page = await deps.records.list(c, entity, { filter: filter ? { and: [match, filter] } : match, limit: max });
@@ -211,6 +228,26 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
     flow: (flowId) => id.flows.get(flowId),
     signingSecret: () => signingSecret(deps.db, id.ws.id),
   };
+}
+
+/**
+ * How duplicates compare: a phone by its digits without a +86 / 0086 country
+ * prefix ("+86 138-0013-8000" = "13800138000"), everything else trimmed and
+ * lower-cased. The same in JS (the record's value) and SQL (the others').
+ */
+export function normalised(type: string | undefined, v: unknown): string | null {
+  if (typeof v !== 'string' || !v.trim()) return null;
+  if (type === 'phone') {
+    const digits = v.replace(/\D/g, '').replace(/^(?:0086|86)(?=1\d{10}$)/, '');
+    return digits || null;
+  }
+  return v.trim().toLowerCase();
+}
+
+function normalisedSql(type: string | undefined, col: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {
+  return type === 'phone'
+    ? sql`regexp_replace(regexp_replace(${col}, '[^0-9]', '', 'g'), '^(0086|86)(1[0-9]{10})$', '\\2')`
+    : sql`lower(btrim(${col}::text))`;
 }
 
 /** The workspace's webhook signing secret, made on first use. */

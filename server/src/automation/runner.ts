@@ -85,7 +85,9 @@ async function executeOne(deps: RunnerDeps, runId: string): Promise<void> {
     }
   } catch (err) {
     const code = (err as { code?: unknown })?.code;
-    const refused = err instanceof AppError && err.status < 500 && err.status !== 409;
+    // Refused by the database for what it is, not for the moment (bad data, a constraint, a broken statement): final too.
+    const sqlClass = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code.slice(0, 2) : '';
+    const refused = (err instanceof AppError && err.status < 500 && err.status !== 409) || ['22', '23', '42'].includes(sqlClass);
     await failed(failedStepKey(err), typeof code === 'string' ? code : 'error', err instanceof Error ? err.message : String(err),
       err instanceof AppError ? { params: err.params, details: err.details } : {}, !refused);
   }

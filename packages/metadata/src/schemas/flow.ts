@@ -147,6 +147,20 @@ export const stepConfigs = {
     fallback: Type.Optional(Type.String({ format: 'uuid' })),
     reason: Type.Optional(Label),
   }, { additionalProperties: false }),
+  /**
+   * Another live record of the trigger entity with the same value in any of
+   * `fields`, compared normalised (phone: digits only, without a +86/0086
+   * prefix; email and text: trimmed, lower case); with `openOnly`, records
+   * in a closed state (converted, disqualified, won, lost) do not count.
+   * Found: `link` (a relation of the entity to itself) is set to it, and the
+   * run stops or goes on as `onFound` says. Output: found, id, count.
+   */
+  find_duplicate: Type.Object({
+    fields: Type.Array(Key, { minItems: 1, maxItems: 5, uniqueItems: true }),
+    openOnly: Type.Optional(Type.Boolean()),
+    link: Type.Optional(Key),
+    onFound: StringEnum(['stop', 'continue'] as const),
+  }, { additionalProperties: false }),
   move_to_pool: Type.Object({ reason: Type.Optional(Label) }, { additionalProperties: false }),
   send_email: Type.Object({
     to: Type.Array(Recipient, { minItems: 1, maxItems: 20 }),

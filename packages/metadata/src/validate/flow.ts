@@ -169,6 +169,15 @@ function checkStep(x: FlowScope, s: Step, at: string, before: ReadonlySet<string
     case 'move_to_pool':
       needsOwner(x, at);
       return;
+    case 'find_duplicate': {
+      const cfg = s.config as StepConfig<'find_duplicate'>;
+      if (!x.hasRecord || !x.entity) { own(`${c}/fields`, 'META_FLOW_NO_RECORD'); return; }
+      const e = x.entity;
+      cfg.fields.forEach((f, i) => liveField(e, f, `${c}/fields/${i}`, ref));
+      const link = cfg.link === undefined ? undefined : liveField(e, cfg.link, `${c}/link`, ref);
+      if (link && (link.type !== 'relation' || link.target !== e.key)) ref(`${c}/link`, 'META_RELATION_TARGET', { field: link.key, entity: e.key });
+      return;
+    }
     case 'loop': {
       const cfg = s.config as StepConfig<'loop'>;
       if (!x.hasRecord) own(`${c}/field`, 'META_FLOW_NO_RECORD');
