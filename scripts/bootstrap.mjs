@@ -53,6 +53,7 @@ if (mode === 'start') {
 } else if (mode === 'bench') {
   phase('bench: records API', run(process.execPath, ['tests/bench/run.mjs', ...extra]));
   phase('bench: runtime in Chromium', run(process.execPath, ['tests/bench/browser.mjs']));
+  phase('bench: automations', run(process.execPath, ['tests/bench/automation.mjs']));
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

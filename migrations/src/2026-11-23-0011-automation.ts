@@ -8,8 +8,10 @@ import { sql, type Kysely } from 'kysely';
  *   followed (loop detection).
  * - `crm.automation_workspaces`: workspaces with at least one enabled flow
  *   (kept by publish). Only their writes cost anything below.
- * - `crm.automation_inbox`: one row per record audit row of such a
- *   workspace, written by a statement trigger on crm.audit_log in the
+ * - `crm.automation_captures`: the (entity, audit action) pairs some enabled
+ *   flow listens to (kept by publish).
+ * - `crm.automation_inbox`: one row per record audit row of such a pair,
+ *   written by a statement trigger on crm.audit_log in the
  *   write's own transaction (every write path writes audit rows, so every
  *   path triggers automations the same way): a rolled-back write leaves
  *   nothing, a committed one is never missed. The same trigger adds ONE
@@ -28,6 +30,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table crm.audit_log add column via jsonb`.execute(db);
 
   await sql`create table crm.automation_workspaces (workspace_id uuid primary key references crm.workspaces(id))`.execute(db);
+  // Which writes can start a flow (entity and audit action), kept at publish: only those are captured, so a flow's
+  // own update of a record nothing listens to costs no inbox row and no pump.
+  await sql`
+    create table crm.automation_captures (
+      workspace_id uuid not null references crm.workspaces(id),
+      entity text not null,
+      action text not null,
+      primary key (workspace_id, entity, action)
+    )`.execute(db);
 
   await sql`
     create table crm.automation_inbox (
@@ -102,11 +113,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     begin
       insert into crm.automation_inbox (audit_id, workspace_id)
       select c.id, c.workspace_id from changed c
-      where c.action like 'record.%' and c.record_id is not null
-        and c.workspace_id in (select workspace_id from crm.automation_workspaces)
+      join crm.automation_captures k on k.workspace_id = c.workspace_id and k.entity = c.entity and k.action = c.action
+      where c.record_id is not null
       on conflict do nothing;
       for w in select distinct c.workspace_id from changed c
-        where c.action like 'record.%' and c.record_id is not null and c.workspace_id in (select workspace_id from crm.automation_workspaces)
+        join crm.automation_captures k on k.workspace_id = c.workspace_id and k.entity = c.entity and k.action = c.action
+        where c.record_id is not null
       loop
         -- One pump job per transaction and workspace: a transaction-local marker, not a job key (a shared key
         -- would make concurrent writers of a workspace wait for each other's commit on the job row).
@@ -124,7 +136,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists audit_log_automation_capture on crm.audit_log`.execute(db);
   await sql`drop function if exists crm.automation_capture()`.execute(db);
-  for (const t of ['automation_steps', 'automation_runs', 'automation_secrets', 'automation_flows', 'automation_inbox', 'automation_workspaces']) {
+  for (const t of ['automation_steps', 'automation_runs', 'automation_secrets', 'automation_flows', 'automation_inbox', 'automation_captures', 'automation_workspaces']) {
     await sql`drop table if exists ${sql.raw(`crm.${t}`)}`.execute(db);
   }
   await sql`alter table crm.audit_log drop column if exists via`.execute(db);

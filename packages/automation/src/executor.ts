@@ -1,5 +1,5 @@
 import type { Step } from '@crm/metadata';
-import type { EnginePorts, Row, RunState, StepOutcome, StepRecord } from './ports.js';
+import type { EnginePorts, Row, RunState, StepDone, StepOutcome, StepRecord } from './ports.js';
 import type { Scope } from './scope.js';
 import { executors, StepFailure, type StepEnv } from './steps.js';
 
@@ -21,6 +21,9 @@ export type RunResult =
   | { status: 'failed'; key: string; error: StepFailure };
 
 class Waiting { constructor(readonly key: string, readonly until: Date) {} }
+
+/** Step kinds that never change the trigger record: no need to read it again after them. */
+const NO_RECORD_CHANGE = new Set(['notify', 'send_email', 'call_flow', 'loop']);
 class Stopped { constructor(readonly key: string) {} }
 
 /**
@@ -37,6 +40,13 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
   const begun = ports.clock.now();
   let walked = 0;
   let writes = 0;
+  // Pure steps done since the last write: recorded with the next write, or at the end.
+  let held: StepDone[] = [];
+  const flush = async () => {
+    if (!held.length) return;
+    await ports.steps.complete(run.id, held);
+    held = [];
+  };
 
   const one = async (step: Step, key: string): Promise<StepOutcome> => {
     try {
@@ -65,19 +75,27 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
       if (writes > budget.maxWrites) throw new StepFailure('budget_exceeded', `more than ${budget.maxWrites} writing steps in one run`, false);
       const outcome = await ports.atomically(run.id, key, step.kind, async (fx) => {
         const o = await exec.run(config, step, { ...env, fx });
-        await fx.complete(o.output);
+        await fx.complete(o.output, held);
         return o;
       });
-      scope.record = await load();
+      held = [];
+      // Steps that may have changed the trigger record (directly, or through a rollup of what they created).
+      if (!NO_RECORD_CHANGE.has(step.kind)) scope.record = await load();
       return outcome;
     }
-    if (exec.effect === 'external') await ports.steps.claim(run.id, key, step.kind, { config: step.config });
+    if (exec.effect === 'external') {
+      await flush();
+      await ports.steps.claim(run.id, key, step.kind, { config: step.config });
+    }
     const outcome = await exec.run(config, step, env);
     if (outcome.kind === 'wait') {
+      await flush();
       await ports.steps.wait(run.id, key, step.kind, outcome.until, outcome.output);
       throw new Waiting(key, outcome.until);
     }
-    await ports.steps.complete(run.id, key, step.kind, outcome.output, started);
+    const done = { key, kind: step.kind, output: outcome.output, startedAt: started };
+    if (exec.effect === 'external') await ports.steps.complete(run.id, [done]);
+    else held.push(done);
     return outcome;
   };
 
@@ -112,8 +130,11 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
 
   try {
     await walk(run.flow.steps, '');
+    await flush();
     return { status: 'completed' };
   } catch (err) {
+    // What was worked out is kept (a stop's condition, the steps before a failure); a failed flush is the queue's.
+    if (!(err instanceof Waiting)) await flush().catch(() => undefined);
     if (err instanceof Waiting) return { status: 'waiting', key: err.key, until: err.until };
     if (err instanceof Stopped) return { status: 'stopped', key: err.key };
     // A StepFailure is final; anything else (database, network) is thrown for the queue to retry with backoff.

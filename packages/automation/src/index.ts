@@ -1,5 +1,5 @@
 export type {
-  Clock, Row, RecordEvent, RunState, StepRecord, StepLog, Effects, RecordsPort, MailPort, NotifyPort, AssignPort, HttpPort, EnginePorts, StepOutcome,
+  Clock, Row, RecordEvent, RunState, StepDone, StepRecord, StepLog, Effects, RecordsPort, MailPort, NotifyPort, AssignPort, HttpPort, EnginePorts, StepOutcome,
 } from './ports.js';
 export { type Scope, resolve, resolveValues, render, readVar, escapeHtml, placeholders, durationMs, addDuration } from './scope.js';
 export { triggerMatches, matchingFlows, conditionHolds, isLoop, MAX_CHAIN_DEPTH, type MatchContext } from './match.js';

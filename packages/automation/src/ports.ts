@@ -46,6 +46,9 @@ export interface RunState {
   chain: string[];
 }
 
+/** A step done, to be recorded. */
+export interface StepDone { key: string; kind: string; output: Row; startedAt: Date }
+
 /** A step's stored outcome: replayed instead of re-run when a run resumes. */
 export interface StepRecord {
   key: string;
@@ -63,8 +66,13 @@ export interface StepLog {
    * sends the same idempotency key.
    */
   claim(runId: string, key: string, kind: string, input: Row): Promise<StepRecord>;
-  /** Records a step that has no effect of its own (conditions, branch choices, outputs of a claimed effect). */
-  complete(runId: string, key: string, kind: string, output: Row, startedAt: Date): Promise<void>;
+  /**
+   * Records steps done that have no effect of their own (conditions, branch
+   * choices, a claimed request's answer), in one statement. The executor
+   * holds pure steps back and records them with the next write, or at the
+   * end: lost in a crash, they are simply worked out again.
+   */
+  complete(runId: string, steps: StepDone[]): Promise<void>;
   /** The run waits (delay, wait_until, wait_for): a continuation is scheduled at `until`. */
   wait(runId: string, key: string, kind: string, until: Date, output: Row): Promise<void>;
 }
@@ -77,8 +85,8 @@ export interface Effects {
   assign: AssignPort;
   /** Starts another flow's run as a child of this one (call_flow), created with the step. */
   startChild(flow: Flow): Promise<string>;
-  /** Marks the step done in the same transaction as its writes. */
-  complete(output: Row): Promise<void>;
+  /** Marks the step done in the same transaction as its writes (with the pure steps held back before it). */
+  complete(output: Row, earlier: StepDone[]): Promise<void>;
 }
 
 export interface RecordsPort {

@@ -56,7 +56,11 @@ export function memoryWorld(opts: { now?: Date; flows?: Flow[]; schema?: RuleSch
       toPool: async (_e, record) => { staged.push(() => Object.assign(record, { owner_id: null })); },
     },
     startChild: async (flow) => `child-of-${runId}-${flow.id}`,
-    complete: async (output) => { staged.push(() => runLog(runId).set(stepKey, { key: stepKey, status: 'done', output, attempts: 1 })); void kind; },
+    complete: async (output, earlier) => {
+      staged.push(() => { for (const d of earlier) runLog(runId).set(d.key, { key: d.key, status: 'done', output: d.output, attempts: 1 }); });
+      staged.push(() => runLog(runId).set(stepKey, { key: stepKey, status: 'done', output, attempts: 1 }));
+      void kind;
+    },
   });
 
   const ports: EnginePorts = {
@@ -70,7 +74,7 @@ export function memoryWorld(opts: { now?: Date; flows?: Flow[]; schema?: RuleSch
         runLog(runId).set(k, rec);
         return rec;
       },
-      complete: async (runId, k, _kind, output) => { runLog(runId).set(k, { key: k, status: 'done', output, attempts: runLog(runId).get(k)?.attempts ?? 1 }); },
+      complete: async (runId, done) => { for (const d of done) runLog(runId).set(d.key, { key: d.key, status: 'done', output: d.output, attempts: runLog(runId).get(d.key)?.attempts ?? 1 }); },
       wait: async (runId, k, _kind, until, output) => { runLog(runId).set(k, { key: k, status: 'waiting', output: { ...output, until: until.toISOString() }, attempts: 1 }); },
     },
     // A transaction: staged writes apply only if the step (and its completion) succeeded.

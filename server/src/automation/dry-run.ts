@@ -127,7 +127,7 @@ async function simulate(deps: RunnerDeps, tx: Transaction<any>, since: number, c
   const steps: StepLog = {
     load: async () => new Map(log),
     claim: async (_r, key, kind) => { current = key; at(key, kind); const rec: StepRecord = { key, status: 'claimed', output: {}, attempts: 1 }; log.set(key, rec); return rec; },
-    complete: async (_r, key, kind, output) => { at(key, kind).output = output; log.set(key, { key, status: 'done', output, attempts: 1 }); },
+    complete: async (_r, done) => { for (const d of done) { at(d.key, d.kind).output = d.output; log.set(d.key, { key: d.key, status: 'done', output: d.output, attempts: 1 }); } },
     wait: async (_r, key, kind, until, output) => { const s = at(key, kind); s.status = 'skipped_wait'; s.delayedMs = until.getTime() - now.getTime(); log.set(key, { key, status: 'waiting', output: { ...output, until: until.toISOString() }, attempts: 1 }); },
   };
   // What this run sets off: the events of its writes, and the flows it calls (run on the same event).
@@ -161,7 +161,8 @@ async function simulate(deps: RunnerDeps, tx: Transaction<any>, since: number, c
           next.push({ event: { ...event, chain: [...run.chain, flow.id] }, only: child });
           return `dry:${child.id}`;
         },
-        complete: async (output) => {
+        complete: async (output, earlier) => {
+          await steps.complete(runId, earlier);
           at(key).output = output;
           log.set(key, { key, status: 'done', output, attempts: 1 });
           // What this step wrote, read back from its audit rows (they name the run and the step).

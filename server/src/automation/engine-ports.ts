@@ -208,7 +208,7 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
       if (rows[0]) await deps.enqueue(tx, [rows[0].id]);
       return rows[0]?.id ?? childId;
     },
-    complete: (output) => deps.runs.complete(run.id, key, kind, output, startedAt, tx),
+    complete: (output, earlier) => deps.runs.complete(run.id, [...earlier, { key, kind, output, startedAt }], tx),
   });
 
   const clock = over?.clock ?? deps.clock;

@@ -20,7 +20,31 @@ export const syncFlowsOnPublish: PublishHook = async (tx, ws, actor, revision, d
       on conflict (workspace_id, flow_id) do update set owner_id = excluded.owner_id, published_revision = excluded.published_revision`.execute(tx);
   }
   await setAutomated(tx, ws.id, flows.some((f) => f.enabled));
+  await setCaptures(tx, ws.id, flows);
 };
+
+const ACTIONS = { created: 'record.create', updated: 'record.update', deleted: 'record.delete', restored: 'record.restore' } as const;
+
+/** The (entity, audit action) pairs the enabled flows listen to: the only writes the capture trigger copies into the inbox. */
+export function capturesOf(flows: Flow[]): { entity: string; action: string }[] {
+  const pairs = new Set<string>();
+  for (const f of flows) {
+    if (!f.enabled) continue;
+    const t = f.trigger;
+    const actions: string[] = t.kind === 'record' ? t.on.map((e) => ACTIONS[e])
+      : t.kind === 'field_changed' ? [ACTIONS.created, ACTIONS.updated]
+      // A time trigger's anchor is set, moved or dropped by these.
+      : t.kind === 'time' ? [ACTIONS.created, ACTIONS.updated, ACTIONS.deleted, ACTIONS.restored] : [];
+    for (const a of actions) pairs.add(`${(t as { entity: string }).entity}\u0000${a}`);
+  }
+  return [...pairs].sort().map((p) => { const [entity, action] = p.split('\u0000'); return { entity: entity!, action: action! }; });
+}
+
+export async function setCaptures(db: Kysely<any> | Transaction<any>, workspaceId: string, flows: Flow[]): Promise<void> {
+  await sql`delete from crm.automation_captures where workspace_id = ${workspaceId}::uuid`.execute(db);
+  const rows = capturesOf(flows);
+  if (rows.length) await db.insertInto('crm.automation_captures').values(rows.map((r) => ({ workspace_id: workspaceId, ...r }))).execute();
+}
 
 export async function setAutomated(db: Kysely<any> | Transaction<any>, workspaceId: string, on: boolean): Promise<void> {
   if (on) await sql`insert into crm.automation_workspaces (workspace_id) values (${workspaceId}::uuid) on conflict do nothing`.execute(db);

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Row, StepLog, StepRecord } from '@crm/automation';
+import type { Row, StepDone, StepLog, StepRecord } from '@crm/automation';
 import type { Clock } from '../infra/clock.js';
 
 /** A step's output or error as stored: JSON, bounded (a large HTTP answer is cut, never the run). */
@@ -31,9 +31,11 @@ export class RunStore implements StepLog {
     return { key, status: r.status as StepRecord['status'], output: r.output ?? {}, attempts: r.attempts };
   }
 
-  async complete(runId: string, key: string, kind: string, output: Row, startedAt: Date, db: Kysely<any> = this.db): Promise<void> {
+  async complete(runId: string, steps: StepDone[], db: Kysely<any> = this.db): Promise<void> {
+    if (!steps.length) return;
+    const now = this.clock.now();
     await sql`insert into crm.automation_steps (run_id, key, kind, status, output, started_at, finished_at)
-      values (${runId}::uuid, ${key}, ${kind}, 'done', ${boundedJson(output)}::jsonb, ${startedAt}, ${this.clock.now()})
+      values ${sql.join(steps.map((s) => sql`(${runId}::uuid, ${s.key}, ${s.kind}, 'done', ${boundedJson(s.output)}::jsonb, ${s.startedAt}, ${now})`))}
       on conflict (run_id, key) do update set status = 'done', output = excluded.output, finished_at = excluded.finished_at, error = null`.execute(db);
   }
 

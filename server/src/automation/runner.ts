@@ -31,10 +31,21 @@ const errorJson = (code: string, message: string, detail: Row = {}) => JSON.stri
 
 /** Runs queued runs one after the other; each is claimed first, so a run is never executed by two runners at once. */
 export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): Promise<void> {
-  for (const id of runIds) await executeOne(deps, id);
+  // Runs of one job mostly share their flow: its owner and their rights are looked up once per job.
+  const identities = new Map<string, Promise<{ owner: string | null; ws: WorkspaceContext | undefined }>>();
+  const identity = (workspaceId: string, flowId: string) => {
+    const key = `${workspaceId}:${flowId}`;
+    let found = identities.get(key);
+    if (!found) {
+      found = deps.flows.owner(workspaceId, flowId).then(async (owner) => ({ owner, ws: owner ? await deps.memberContext(workspaceId, owner) : undefined }));
+      identities.set(key, found);
+    }
+    return found;
+  };
+  for (const id of runIds) await executeOne(deps, id, identity);
 }
 
-async function executeOne(deps: RunnerDeps, runId: string): Promise<void> {
+async function executeOne(deps: RunnerDeps, runId: string, identity: (workspaceId: string, flowId: string) => Promise<{ owner: string | null; ws: WorkspaceContext | undefined }>): Promise<void> {
   const now = deps.clock.now();
   const { rows } = await sql<RunRow>`update crm.automation_runs set status = 'running', started_at = coalesce(started_at, ${now}),
       lease_until = ${new Date(now.getTime() + LEASE_MS)}, wake_at = null
@@ -47,8 +58,7 @@ async function executeOne(deps: RunnerDeps, runId: string): Promise<void> {
     .where('id', '=', run.id).execute();
 
   const flow = (await deps.flows.at(run.workspace_id, run.revision)).get(run.flow_id);
-  const owner = await deps.flows.owner(run.workspace_id, run.flow_id);
-  const ws = owner ? await deps.memberContext(run.workspace_id, owner) : undefined;
+  const { owner, ws } = await identity(run.workspace_id, run.flow_id);
   if (!flow || !ws) {
     await finish('failed', { error: flow ? errorJson('owner_inactive', 'the flow\'s owner is no longer an active member: publish the flow again to own it') : errorJson('unknown_flow', `flow ${run.flow_id} is not in revision ${run.revision}`) });
     return;
