@@ -45,7 +45,9 @@ async function main() {
   const mail = { smtpUrl: process.env.SMTP_URL || undefined, from: process.env.SMTP_FROM || undefined };
   const app = await build({ database, logger: process.env.CRM_LOG === '1', fileStore: new LocalFileStore(join(dir, 'files')), mail,
     // Another build of the apps (a second checkout's or a work-in-progress one), e.g. for screenshots.
-    runtimeDir: process.env.CRM_RUNTIME_DIR, designerDir: process.env.CRM_DESIGNER_DIR });
+    runtimeDir: process.env.CRM_RUNTIME_DIR, designerDir: process.env.CRM_DESIGNER_DIR,
+    // Hosts (host or host:port) an administrator lets automations' HTTP steps reach although they are private (an intranet ERP).
+    automation: { http: { allowHosts: (process.env.CRM_OUTBOUND_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean) } } });
   console.log(`Mail: ${app.services.mailer.describe}`);
   const demo = await firstStart(app, { embedded: !!cluster });
   const host = process.env.HOST ?? '127.0.0.1';

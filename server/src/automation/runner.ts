@@ -20,6 +20,8 @@ export interface RunnerDeps extends AutomationDeps {
   mailQueued?(): void;
   /** Backoff before retry `attempt` (tests shorten it). */
   retryDelay?(attempt: number): number;
+  /** How long a claimed run is held (default LEASE_MS; the crash test shortens it). */
+  leaseMs?: number;
 }
 
 interface RunRow {
@@ -48,7 +50,7 @@ export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): 
 async function executeOne(deps: RunnerDeps, runId: string, identity: (workspaceId: string, flowId: string) => Promise<{ owner: string | null; ws: WorkspaceContext | undefined }>): Promise<void> {
   const now = deps.clock.now();
   const { rows } = await sql<RunRow>`update crm.automation_runs set status = 'running', started_at = coalesce(started_at, ${now}),
-      lease_until = ${new Date(now.getTime() + LEASE_MS)}, wake_at = null
+      lease_until = ${new Date(now.getTime() + (deps.leaseMs ?? LEASE_MS))}, wake_at = null
     where id = ${runId}::uuid and (status in ('queued', 'waiting') or (status = 'running' and lease_until < ${now}))
     returning id, workspace_id, flow_id, revision, entity, record_id, trigger, triggered_by, chain, attempts, started_at`.execute(deps.db);
   const run = rows[0];
