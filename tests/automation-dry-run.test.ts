@@ -78,7 +78,7 @@ describe('automations: dry run of the whole cascade', () => {
     expect(runs.map((r) => [r.flow, r.depth, r.status])).toEqual([
       ['flw_new_lead', 0, 'completed'], ['flw_working_task', 1, 'completed'], ['flw_task_note', 2, 'completed'],
     ]);
-    const [lead, task, note] = runs;
+    const [lead, task, note] = runs as [Json, Json, Json];
     expect(lead.steps.map((s: Json) => [s.key, s.status])).toEqual([
       ['s_assign', 'done'], ['s_status', 'done'], ['s_mail', 'done'], ['s_hook', 'done'], ['s_wait', 'skipped_wait'], ['s_nurture', 'done'],
     ]);

@@ -11,6 +11,7 @@ import * as mail0001 from './2026-11-23-0009-mail-outbox.js';
 import * as notifications0002 from './2026-11-23-0010-notifications-notify.js';
 import * as automation0001 from './2026-11-23-0011-automation.js';
 import * as assignment0001 from './2026-11-23-0012-assignment.js';
+import * as automation0002 from './2026-11-23-0013-automation-triggers.js';
 
 /**
  * System-table migrations, one timestamped file per change, prefixed with the
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0010-notifications-notify': notifications0002,
   '2026-11-23-0011-automation': automation0001,
   '2026-11-23-0012-assignment': assignment0001,
+  '2026-11-23-0013-automation-triggers': automation0002,
 };
 
 export const SYSTEM_SCHEMA = 'crm';

@@ -25,8 +25,8 @@ await createWorkspace(database.db, { slug: 'bench', name: 'Bench', ownerId: owne
 const app = await build({ database, remindEveryMs: 0, automation: { recoverEveryMs: 0 } });
 const ws = await workspaceFor(database.db, 'bench', owner.id);
 await installTemplate(app.services.metadata, ws, { userId: owner.id }, await readTemplate(fileURLToPath(new URL('../../templates/default-crm', import.meta.url))));
-// The default CRM's own automations are switched off here: the bench measures one known flow.
-await database.db.deleteFrom('crm.automation_workspaces').execute();
+// Without automations first: nothing is captured.
+await database.db.deleteFrom('crm.automation_captures').execute();
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${app.server.address().port}`;
 const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }) });
@@ -51,7 +51,11 @@ async function createBatches(n, tag) {
 const offMs = await createBatches(RECORDS, '关');
 
 // The flow: condition, update, notification.
-let { draftRevision } = await call('GET', '/meta/draft');
+// The default CRM's own automations are switched off: the bench measures one known flow.
+let { draftRevision, documents } = await call('GET', '/meta/draft');
+for (const d of documents.filter((x) => x.kind === 'flow')) {
+  ({ draftRevision } = await call('PUT', `/meta/draft/flow/${d.id}`, { ...d.body, enabled: false }, { 'if-match': `"${draftRevision}"` }));
+}
 const flow = {
   id: 'flw_bench', schemaVersion: 1, enabled: true, label: { 'zh-CN': '基准流程', en: 'Bench flow' },
   trigger: { kind: 'record', entity: 'leads', on: ['created'] },

@@ -108,6 +108,8 @@ export interface RecordsPort {
   /** The person a recipient word names: the record's owner, that owner's manager. */
   people(kind: 'owner' | 'owner_manager', record: Row | null): Promise<{ userId: string; email: string | null }[]>;
   userEmail(userId: string): Promise<string | null>;
+  /** Active members holding a business role. */
+  roleMembers(role: string): Promise<{ userId: string; email: string | null }[]>;
 }
 
 export interface MailPort {

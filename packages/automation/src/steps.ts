@@ -92,6 +92,11 @@ async function recipients(list: StepConfig<'notify'>['to'], env: StepEnv, want: 
       if (v) out.add(v);
     } else if ('email' in r) {
       if (want === 'email') out.add(r.email);
+    } else if ('role' in r) {
+      for (const p of await fx.records.roleMembers(r.role)) {
+        const v = want === 'user' ? p.userId : p.email;
+        if (v) out.add(v);
+      }
     } else {
       const v = resolve(r as ValueExpr, env.scope);
       for (const x of Array.isArray(v) ? v : [v]) {

@@ -27,27 +27,29 @@ export function memoryWorld(opts: { now?: Date; flows?: Flow[]; schema?: RuleSch
     records: {
       get: async (entity, id) => records.get(key(entity, id)) ?? null,
       create: async (entity, values) => {
-        const row = { id: `r${++seq}`, version: 1, ...values };
+        const row: Row = { id: `r${++seq}`, version: 1, ...values };
         staged.push(() => records.set(key(entity, String(row.id)), row));
         return row;
       },
       update: async (entity, id, values) => {
         const before = records.get(key(entity, id));
         if (!before) throw new Error('not found');
-        const after = { ...before, ...values, version: (before.version as number) + 1 };
+        const after: Row = { ...before, ...values, version: (before.version as number) + 1 };
         const changed = Object.keys(values).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
         staged.push(() => records.set(key(entity, id), after));
         const event: RecordEvent | null = changed.length ? { kind: 'updated', entity, recordId: id, record: after, previous: Object.fromEntries(changed.map((k) => [k, before[k] ?? null])), changed, userId: null, chain: [] } : null;
         return { record: after, event };
       },
       createLinked: async (k, entity, link, v) => {
-        const row = { id: `r${++seq}`, version: 1, kind: k, link, ...v };
+        const row: Row = { id: `r${++seq}`, version: 1, kind: k, link, ...v };
         staged.push(() => records.set(key(entity, String(row.id)), row));
         return row;
       },
+      duplicates: async (entity, record, fields) => [...records.entries()].filter(([k, r]) => k.startsWith(`${entity}:`) && r.id !== record.id && fields.some((f) => r[f] != null && r[f] === record[f])).map(([, r]) => r),
       related: async (entity, field, id) => [...records.entries()].filter(([k, r]) => k.startsWith(`${entity}:`) && r[field] === id).map(([, r]) => r),
       people: async (k, record) => (record?.owner_id ? [{ userId: String(record.owner_id), email: `${String(record.owner_id)}@example.com` }] : []).filter(() => k === 'owner'),
       userEmail: async (u) => `${u}@example.com`,
+      roleMembers: async (role) => [{ userId: `u_${role}`, email: `${role}@example.com` }],
     },
     mail: { enqueue: async (m) => { staged.push(() => mails.push(m)); } },
     notify: { send: async (users, n) => { staged.push(() => notes.push({ users, ...n })); } },

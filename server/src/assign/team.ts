@@ -19,8 +19,9 @@ export async function findTeam(db: Kysely<any>, workspaceId: string, ref: string
 }
 
 /**
- * Sub-teams (any depth) of `rootId` whose `attributes.region` is one of
- * `values` (compared trimmed and case-insensitive), for region routing.
+ * Sub-teams (any depth) of `rootId` covering one of `values`: a team's
+ * regions are `attributes.region`, or the list `attributes.regions`
+ * ("华东,华北", also with ， or 、), compared trimmed and case-insensitive.
  */
 export async function regionTeams(db: Kysely<any>, rootId: string, values: string[]): Promise<(Team & { region: string })[]> {
   const wanted = [...new Set(values.map(norm).filter(Boolean))];
@@ -30,8 +31,10 @@ export async function regionTeams(db: Kysely<any>, rootId: string, values: strin
       select id from crm.teams where parent_id = ${rootId}::uuid
       union select c.id from crm.teams c join tree on c.parent_id = tree.id
     )
-    select t.id, t.name, t.attributes->>'region' as region from crm.teams t join tree on tree.id = t.id
-    where lower(btrim(t.attributes->>'region')) = any(${wanted}::text[])
+    select distinct on (t.name, t.id) t.id, t.name, btrim(r.region) as region
+    from crm.teams t join tree on tree.id = t.id
+    cross join lateral unnest(string_to_array(regexp_replace(coalesce(t.attributes->>'regions', t.attributes->>'region', ''), '[，、]', ',', 'g'), ',')) as r(region)
+    where lower(btrim(r.region)) = any(${wanted}::text[])
     order by t.name, t.id`.execute(db);
   return rows;
 }

@@ -172,6 +172,13 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
               where mine.user_id = ${owner}::uuid`.execute(tx);
         return rows.map((r) => ({ userId: r.id, email: r.email ?? null }));
       },
+      roleMembers: async (role) => {
+        const { rows } = await sql<{ id: string; email: string }>`select u.id, u.email from crm.member_roles r
+          join crm.workspace_members m on m.workspace_id = r.workspace_id and m.user_id = r.user_id and m.status = 'active'
+          join crm.users u on u.id = r.user_id
+          where r.workspace_id = ${id.ws.id}::uuid and r.role_key = ${role} order by u.id`.execute(tx);
+        return rows.map((r) => ({ userId: r.id, email: r.email ?? null }));
+      },
       userEmail: async (userId) => {
         const { rows } = await sql<{ email: string }>`select u.email from crm.users u join crm.workspace_members m on m.user_id = u.id
           where u.id = ${userId}::uuid and m.workspace_id = ${id.ws.id}::uuid and m.status = 'active'`.execute(tx);

@@ -11,6 +11,7 @@ import { AutomationQueue, enqueueRuns, installQueue, recover } from './queue.js'
 import { automationRoutes } from './routes.js';
 import { dryRunRoutes } from './dry-run.js';
 import type { AutomationDeps } from './engine-ports.js';
+import { automationTriggers } from './triggers/index.js';
 
 export interface AutomationOptions {
   /** Run the job worker in this process (default on). Off: runs are queued and wait for a process that works them. */
@@ -25,6 +26,14 @@ export interface AutomationOptions {
   assign: AutomationDeps['assign'];
   /** Backoff before a failed run's retry `attempt` (default 2 s, 8 s, 32 s ...; tests shorten it). */
   retryDelayMs?: (attempt: number) => number;
+  /** How long a runner holds a run before recovery may hand it to another process (default 2 min). */
+  leaseMs?: number;
+  // ---- triggers (triggers/) ----
+  /** Schedule the minutely `automation_tick` through graphile-worker's crontab in this process (default on with the worker). */
+  schedules?: boolean;
+  /** Inbound webhook calls per flow and minute before 429 (default 600). */
+  webhookRatePerMinute?: number;
+  // ---- end triggers ----
 }
 
 async function slugOf(db: Kysely<any>, workspaceId: string): Promise<string | undefined> {
@@ -50,6 +59,15 @@ export interface AutomationHandle {
   recover(): Promise<number>;
   /** Executes runs now in this process (a waiting run whose time has come on a moved test clock). */
   runNow(runIds: string[]): Promise<void>;
+  // ---- triggers (triggers/) ----
+  /** One schedule tick at the clock's minute (the crontab does this every minute); returns the runs it created. */
+  tick(): Promise<number>;
+  /**
+   * Test and tool hook: a tick, then every time-trigger job due by the clock (which tests move; graphile-worker
+   * only knows the database's time), executed in this process. Returns the runs created.
+   */
+  runDue(): Promise<{ runs: number; fired: number }>;
+  // ---- end triggers ----
 }
 
 export async function automationModule(app: FastifyInstance, opts: AutomationOptions): Promise<AutomationHandle> {
@@ -81,12 +99,20 @@ export async function automationModule(app: FastifyInstance, opts: AutomationOpt
     published: (ws) => metadata.published(ws), assign: opts.assign, enqueue: enqueueRuns,
     mailQueued: () => void mailer.relay().catch(() => undefined),
     ...(opts.retryDelayMs ? { retryDelay: opts.retryDelayMs } : {}),
+    ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
   };
   const pump = async (workspaceId: string) => {
     let total = 0;
     for (let n = await pumpWorkspace(pumpDeps, workspaceId); n > 0; n = await pumpWorkspace(pumpDeps, workspaceId)) total += n;
     return total;
   };
+  // ---- triggers (triggers/): time, schedule, manual buttons, inbound webhooks ----
+  const triggers = automationTriggers({
+    db, clock, records, flows, published: (ws) => metadata.published(ws), systemContext, enqueue: (tx, ids) => enqueueRuns(tx, ids),
+    webhookRatePerMinute: opts.webhookRatePerMinute ?? 600,
+  });
+  metadata.onPublish(triggers.onPublish);
+  // ---- end triggers ----
   const queue = new AutomationQueue();
   const doRecover = () => recover(db, clock, enqueuePump);
   if (opts.worker !== false) {
@@ -95,7 +121,9 @@ export async function automationModule(app: FastifyInstance, opts: AutomationOpt
       tasks: {
         automation_pump: async (payload) => { await pump(String((payload as { w?: unknown }).w)); },
         automation_run: async (payload) => { await executeRuns(runnerDeps, ((payload as { runs?: unknown }).runs as string[] | undefined) ?? []); },
+        ...triggers.tasks, // triggers/
       },
+      ...(opts.schedules !== false ? { crontab: triggers.crontab } : {}), // triggers/: the minutely schedule tick
     });
     await doRecover();
     const every = opts.recoverEveryMs ?? 30_000;
@@ -108,6 +136,7 @@ export async function automationModule(app: FastifyInstance, opts: AutomationOpt
   }
   await app.register(automationRoutes);
   await app.register(dryRunRoutes, { deps: runnerDeps });
-  return { queue, pump, recover: doRecover, runNow: (ids) => executeRuns(runnerDeps, ids) };
+  await app.register(triggers.routes); // triggers/: manual buttons, webhook keys, inbound webhooks
+  return { queue, pump, recover: doRecover, runNow: (ids) => executeRuns(runnerDeps, ids), tick: triggers.tick, runDue: triggers.runDue };
 }
 

@@ -8,6 +8,7 @@ import type { PublishedMetadata } from '../metadata/cache.js';
 import type { RecordsService } from '../records/service.js';
 import { automationRuleSchema } from './engine-ports.js';
 import type { FlowCatalogue } from './flows.js';
+import { scheduleTimeJobs } from './triggers/index.js';
 
 /** Inbox rows taken per pass: one transaction turns them into runs and their jobs. */
 const BATCH = 500;
@@ -49,6 +50,9 @@ export async function pumpWorkspace(deps: PumpDeps, workspaceId: string): Promis
     if (!taken.length) return 0;
     const { rows: audits } = await sql<AuditRow>`select id, entity, record_id, action, changes, actor_id, via from crm.audit_log
       where id = any(${taken.map((t) => t.audit_id)}::bigint[]) order by id`.execute(tx);
+    // ---- time triggers (triggers/time.ts): each record's keyed wake-up job is written or removed in this transaction ----
+    await scheduleTimeJobs(deps, tx, ws, flows, audits);
+    // ---- end time triggers ----
     const recordFlows = flows.filter((f) => f.trigger.kind === 'record' || f.trigger.kind === 'field_changed');
     if (!recordFlows.length) return taken.length;
 

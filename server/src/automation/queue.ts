@@ -33,6 +33,8 @@ export interface QueueOptions {
   /** Jobs run at once in this process. */
   concurrency: number;
   tasks: TaskList;
+  /** graphile-worker crontab lines (the schedule triggers' minutely tick; one job per minute across all processes). */
+  crontab?: string;
 }
 
 /** The in-process worker. Any number of server processes run one each; graphile-worker hands every job to exactly one. */
@@ -42,6 +44,7 @@ export class AutomationQueue {
   async start(opts: QueueOptions): Promise<void> {
     this.runner = await run({
       pgPool: opts.pool, concurrency: opts.concurrency, noHandleSignals: true, pollInterval: 2_000, logger: quietLogger, taskList: opts.tasks,
+      ...(opts.crontab ? { crontab: opts.crontab } : {}),
     });
   }
 

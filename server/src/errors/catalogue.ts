@@ -160,6 +160,17 @@ export const catalogue = {
     'zh-CN': '{target} 未在 {ms} 毫秒内完成响应',
     en: '{target} did not answer within {ms} ms',
   },
+  // ---- automation triggers (server/src/automation/triggers) ----
+  CRM_ERR_WEBHOOK_UNAUTHORIZED: {
+    status: 401,
+    'zh-CN': '缺少 Webhook 密钥，或密钥无效、已撤销、不属于此自动化',
+    en: 'The webhook key is missing, invalid, revoked or not for this automation',
+  },
+  CRM_ERR_FLOW_NOT_ALLOWED: {
+    status: 403,
+    'zh-CN': '您的角色不能运行此自动化',
+    en: 'Your roles may not run this automation',
+  },
 } as const satisfies Record<`CRM_ERR_${string}`, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof catalogue;

@@ -44,6 +44,18 @@ const TITLES = ['总经理', '采购经理', 'IT 总监', '财务总监', '运�
 const SOURCES = ['website', 'referral', 'exhibition', 'cold_call', 'advertising', 'partner'];
 
 export async function seedDemo(deps: { db: Kysely<any>; records: RecordsService; clock: Clock }, ws: WorkspaceContext, ownerId: string): Promise<DemoLogin[]> {
+  // The demo company is history, not new work: automations do not act on the records written here (nobody is
+  // assigned a seeded pool lead, no welcome mail goes to a seeded address). They act on everything after.
+  const captures = await deps.db.selectFrom('crm.automation_captures').selectAll().where('workspace_id', '=', ws.id).execute();
+  await deps.db.deleteFrom('crm.automation_captures').where('workspace_id', '=', ws.id).execute();
+  try {
+    return await seed(deps, ws, ownerId);
+  } finally {
+    if (captures.length) await deps.db.insertInto('crm.automation_captures').values(captures).onConflict((oc) => oc.doNothing()).execute();
+  }
+}
+
+async function seed(deps: { db: Kysely<any>; records: RecordsService; clock: Clock }, ws: WorkspaceContext, ownerId: string): Promise<DemoLogin[]> {
   const r = rng(20261123);
   const { db, records, clock } = deps;
   const now = clock.now().getTime();

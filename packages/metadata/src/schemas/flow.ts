@@ -102,6 +102,8 @@ const Recipient = Type.Union([
   Type.Object({ var: Type.String({ maxLength: 120 }) }, { additionalProperties: false }),
   Type.Object({ user: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
   Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }) }, { additionalProperties: false }),
+  /** Every active member holding this business role (the sales director, finance). */
+  Type.Object({ role: Key }, { additionalProperties: false }),
 ]);
 
 /**

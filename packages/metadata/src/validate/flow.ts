@@ -229,6 +229,7 @@ function checkExpressions(x: FlowScope, s: Step, c: string, before: ReadonlySet<
       else if (isObject(item) && typeof item.var === 'string') checkVar(x, item.var, `${at}/var`, before);
       else if (isObject(item) && typeof item.template === 'string') checkTemplate(x, item.template, `${at}/template`, before);
       else if (slot.startsWith('recipient') && (item === 'owner' || item === 'owner_manager')) needsOwner(x, at);
+      else if (slot.startsWith('recipient') && isObject(item) && typeof item.role === 'string' && !x.ctx.roles.has(item.role)) x.sinks.ref(`${at}/role`, 'META_UNKNOWN_ROLE', { role: item.role });
     }
   }
 }
