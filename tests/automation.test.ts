@@ -135,10 +135,21 @@ describe('automations: durable runs on every write path', () => {
     expect(mail[0]).toMatchObject({ to: ['chen.jing@example.com'], subject: '感谢关注，陈静', status: 'captured', messageId: `<${run!.id}.s_mail@${wsId}>` });
   });
 
+  it('runs as the flow owner, limited to their rights, and names the rep whose write set it off (SECURITY-CASES 10)', async () => {
+    const lead = (await api('POST', '/records/leads', { name: '蒋六', email: 'jiang@example.com', source: 'website' }, users.zhang!.cookie)).json().data;
+    const run = await until(async () => (await runsOf('flw_web_lead')).find((r) => r.recordId === lead.id), (r) => r?.status === 'completed');
+    expect(run!.triggeredBy).toBe(users.zhang!.id);
+    const audit = await t.database.db.selectFrom('crm.audit_log').select(['actor_id', 'via']).where('record_id', '=', lead.id).where('action', '=', 'record.update').executeTakeFirstOrThrow();
+    // The flow's owner is the member who published it (the workspace owner here): the write is theirs, set off by 张伟.
+    expect(audit.actor_id).toBe(users.owner!.id);
+    expect(audit.via).toMatchObject({ flow: 'flw_web_lead', run: run!.id, by: users.zhang!.id });
+    // 张伟 cannot read the run log.
+    expect((await api('GET', `/automation/runs/${run!.id}`, undefined, users.zhang!.cookie)).statusCode).toBe(403);
+  });
+
   it('escapes record values inserted into an email body', async () => {
     await api('POST', '/records/leads', { name: '<script>alert(1)</script>', email: 'x@example.com', source: 'website' });
-    await settled('flw_web_lead', 2);
-    const mail = ((await api('GET', '/outbox')).json().data as Json[]).find((m) => m.to[0] === 'x@example.com');
+    const mail = await until(async () => ((await api('GET', '/outbox')).json().data as Json[]).find((m) => m.to[0] === 'x@example.com'), (m) => !!m);
     const full = (await api('GET', `/outbox/${mail!.id}`)).json().data;
     expect(full.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(full.html).not.toContain('<script>');

@@ -176,4 +176,28 @@ describe('executeRun', () => {
     ]);
     expect(w.log('run1').get('o')!.output).toEqual({ owner: 'u_rr', reason: 'round robin' });
   });
+
+  it('creates records with computed values, waits until a date from the record, and starts a called flow as a child', async () => {
+    const w = memoryWorld();
+    w.put('leads', { ...lead, follow_up_on: '2026-11-25' });
+    const other = flow([update('x', { status: 'working' })], { id: 'flw_other' });
+    const f = flow([
+      { id: 'mk', kind: 'create_record', config: { entity: 'contacts', values: { name: { template: '{{record.name}}（联系人）' }, lead: { var: 'record.id' }, due: { now: { amount: 2, unit: 'days' } } } } },
+      { id: 'until', kind: 'wait_until', config: { at: { var: 'record.follow_up_on' } } },
+      { id: 'call', kind: 'call_flow', config: { flow: 'flw_other' } },
+    ]);
+    w.ports.flow = (id) => (id === 'flw_other' ? other : undefined);
+    const r1 = await executeRun(runOf(f), w.ports);
+    expect(r1).toMatchObject({ status: 'waiting', key: 'until' });
+    expect((r1 as { until: Date }).until.toISOString()).toBe('2026-11-25T00:00:00.000Z');
+    const made = [...w.records.values()].find((r) => r.lead === 'l1')!;
+    expect(made).toMatchObject({ name: '陈静（联系人）', due: '2026-11-25T02:00:00.000Z' });
+    expect(w.log('run1').get('mk')!.output).toEqual({ id: made.id });
+    w.advance(2 * 86_400_000);
+    expect(await executeRun(runOf(f), w.ports)).toEqual({ status: 'completed' });
+    expect(w.log('run1').get('call')!.output).toEqual({ flow: 'flw_other', run: 'child-of-run1-flw_other' });
+    // A called flow past the depth limit is refused.
+    const deep = await executeRun(runOf(flow([{ id: 'call', kind: 'call_flow', config: { flow: 'flw_other' } }]), { id: 'run9', chain: Array(MAX_CHAIN_DEPTH - 1).fill('a') }), w.ports);
+    expect(deep).toMatchObject({ status: 'failed', error: { code: 'loop_detected' } });
+  });
 });
