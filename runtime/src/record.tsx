@@ -8,6 +8,7 @@ import { RecordTimeline } from './record/timeline.js';
 import { QuickActions } from './record/quick-actions.js';
 import { StagePath } from './record/stage-path.js';
 import { RelatedList } from './record/related-list.js';
+import { FlowButtons } from './automation/flow-buttons.js';
 import { ConflictNotice, type Conflict } from './record/conflict.js';
 import type { AutomationVia } from './record/timeline-model.js';
 import { ChangedNotice, useLiveRecord, useLiveTick } from './live/index.js';
@@ -102,6 +103,7 @@ export function RecordPage(p: { nav: Navigation; entity: NavEntity; id: string; 
       <div className="crm-toolbar">
         <Typography.Title level={4} style={{ margin: 0, marginRight: 'auto' }} data-testid="record-title">{labelOf(e.label, p.ctx.lang)} · {title}</Typography.Title>
         {e.ownership === 'owned' && <Typography.Text type="secondary" data-testid="owner">{en ? 'Owner' : '负责人'}：{record.owner_id ? p.ctx.members?.find((m) => m.id === record.owner_id)?.name ?? '—' : (en ? 'Public pool' : '公海')}</Typography.Text>}
+        <FlowButtons entity={e.key} ids={[p.id]} ctx={p.ctx} onStarted={() => setTimeout(load, 800)} />
         {e.conversion && !record.converted_account && <Button onClick={() => setConverting(true)} data-testid="convert">{en ? 'Convert' : '转化'}</Button>}
         <Button type="primary" onClick={() => { setErrors({}); setEditing({ ...record }); }} data-testid="edit">{en ? 'Edit' : '编辑'}</Button>
       </div>

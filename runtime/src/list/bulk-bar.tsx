@@ -2,6 +2,7 @@ import { App, Button, Modal, Popconfirm, Select, Space, Table, Tag, Typography }
 import { useState } from 'react';
 import { ApiError, labelOf, widgets, type UiField, type WidgetContext } from '@crm/ui';
 import type { NavEntity } from '../types.js';
+import { FlowButtons } from '../automation/flow-buttons.js';
 
 type Rec = Record<string, unknown>;
 type Result = { id: string; ok: true; version: number } | { id: string; ok: false; code: string; message: string; details?: { message: string }[] };
@@ -56,6 +57,7 @@ export function BulkBar(p: { entity: NavEntity; ctx: WidgetContext; ids: string[
         onConfirm={() => run({ action: 'delete' })} okText={t('删除', 'Delete')} cancelText={t('取消', 'Cancel')}>
         <Button danger loading={busy} data-testid="bulk-delete">{t('删除', 'Delete')}</Button>
       </Popconfirm>
+      <FlowButtons entity={p.entity.key} ids={p.ids} ctx={p.ctx} menu onStarted={p.onDone} />
       <Button type="link" onClick={p.onClear}>{t('取消选择', 'Clear')}</Button>
       <Modal open={!!results} title={t('批量操作结果', 'Bulk result')} footer={null} onCancel={() => setResults(null)} width={640}>
         {results && (
