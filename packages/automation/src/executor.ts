@@ -34,7 +34,7 @@ class Stopped { constructor(readonly key: string) {} }
  * step is made to happen once by its effect kind (see steps.ts).
  */
 export async function executeRun(run: RunState, ports: EnginePorts, budget: RunBudget = DEFAULT_BUDGET): Promise<RunResult> {
-  const log = await ports.steps.load(run.id);
+  const log = run.fresh ? new Map<string, StepRecord>() : await ports.steps.load(run.id);
   const load = async () => (run.entity && run.recordId ? await ports.record(run.entity, run.recordId) : null) ?? (run.trigger.record as Row | undefined) ?? {};
   const scope: Scope = { record: await load(), previous: run.previous, trigger: run.trigger, steps: {}, userId: run.triggeredBy, now: ports.clock.now() };
   const begun = ports.clock.now();
@@ -79,8 +79,10 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
         return o;
       });
       held = [];
-      // Steps that may have changed the trigger record (directly, or through a rollup of what they created).
-      if (!NO_RECORD_CHANGE.has(step.kind)) scope.record = await load();
+      // Steps that may have changed the trigger record (directly, or through a rollup of what they created);
+      // an update of the trigger record itself already put the written record in scope.
+      const ownUpdate = step.kind === 'update_record' && !(step.config as { record?: unknown }).record && !(step.config as { entity?: unknown }).entity;
+      if (!NO_RECORD_CHANGE.has(step.kind) && !ownUpdate) scope.record = await load();
       return outcome;
     }
     if (exec.effect === 'external') {

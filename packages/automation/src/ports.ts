@@ -44,6 +44,8 @@ export interface RunState {
   /** The user whose action triggered the run (audit: "triggered by"). */
   triggeredBy: string | null;
   chain: string[];
+  /** Never started before: there is no step log to replay (saves reading it). */
+  fresh?: boolean;
 }
 
 /** A step done, to be recorded. */
@@ -92,8 +94,12 @@ export interface Effects {
 export interface RecordsPort {
   get(entity: string, id: string): Promise<Row | null>;
   create(entity: string, values: Row): Promise<Row>;
-  /** Reads and writes the version in the same transaction: validation, gates and audit apply; returns the event it makes. */
-  update(entity: string, id: string, values: Row): Promise<{ record: Row; event: RecordEvent | null }>;
+  /**
+   * Validation, gates and audit apply; returns the event it makes. `known`:
+   * the record as the run last read it (its version and before-values are
+   * used; a version moved since is a conflict, and the run is retried).
+   */
+  update(entity: string, id: string, values: Row, known?: Row): Promise<{ record: Row; event: RecordEvent | null }>;
   /**
    * A task or activity linked to the trigger record: the server maps the
    * roles below onto the entity's fields (its title field, first user field,

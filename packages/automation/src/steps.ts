@@ -78,7 +78,10 @@ async function recipients(list: StepConfig<'notify'>['to'], env: StepEnv, want: 
   const fx = env.fx!;
   const out = new Set<string>();
   for (const r of list) {
-    if (r === 'owner' || r === 'owner_manager') {
+    if (r === 'owner' && want === 'user') {
+      // The owner's id is on the record: no lookup.
+      if (typeof env.scope.record.owner_id === 'string') out.add(env.scope.record.owner_id);
+    } else if (r === 'owner' || r === 'owner_manager') {
       for (const p of await fx.records.people(r, env.scope.record)) {
         const v = want === 'user' ? p.userId : p.email;
         if (v) out.add(v);
@@ -129,8 +132,11 @@ export const executors: Executors = {
     effect: 'write',
     run: async (c, _s, env) => {
       const t = targetOf(c, env);
-      const { record, event } = await env.fx!.records.update(t.entity, t.id, resolveValues(c.values, env.scope));
+      const own = t.entity === env.run.entity && t.id === env.run.recordId;
+      const { record, event } = await env.fx!.records.update(t.entity, t.id, resolveValues(c.values, env.scope), own && env.scope.record.version !== undefined ? env.scope.record : undefined);
       guardLoop(event, env);
+      // The run now sees the record as written (the executor need not read it again).
+      if (own) env.scope.record = record;
       return next({ id: t.id, version: record.version ?? null, changed: event?.changed ?? [] });
     },
   },

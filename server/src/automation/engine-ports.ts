@@ -98,8 +98,8 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
     return {
       get: (entity, recordId) => read(c, entity, recordId),
       create: async (entity, values) => (await deps.records.create(c, entity, values)).record as Row,
-      update: async (entity, recordId, values) => {
-        const before = await read(c, entity, recordId);
+      update: async (entity, recordId, values, known) => {
+        const before = known ?? await read(c, entity, recordId);
         if (!before) throw new AppError('CRM_ERR_NOT_FOUND');
         const after = (await deps.records.update(c, entity, recordId, values, before.version as number)) as Row;
         const changed = Object.keys(values).filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));

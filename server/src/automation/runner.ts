@@ -26,7 +26,7 @@ export interface RunnerDeps extends AutomationDeps {
 
 interface RunRow {
   id: string; workspace_id: string; flow_id: string; revision: number; entity: string | null; record_id: string | null;
-  trigger: Row; triggered_by: string | null; chain: string[]; attempts: number; started_at: Date | null;
+  trigger: Row; triggered_by: string | null; chain: string[]; attempts: number; started_at: Date | null; fresh: boolean;
 }
 
 const errorJson = (code: string, message: string, detail: Row = {}) => JSON.stringify({ code, message, ...detail });
@@ -49,10 +49,12 @@ export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): 
 
 async function executeOne(deps: RunnerDeps, runId: string, identity: (workspaceId: string, flowId: string) => Promise<{ owner: string | null; ws: WorkspaceContext | undefined }>): Promise<void> {
   const now = deps.clock.now();
-  const { rows } = await sql<RunRow>`update crm.automation_runs set status = 'running', started_at = coalesce(started_at, ${now}),
+  // `fresh`: never started before (its step log is empty, no need to read it), told by the row as it was.
+  const { rows } = await sql<RunRow>`update crm.automation_runs r set status = 'running', started_at = coalesce(r.started_at, ${now}),
       lease_until = ${new Date(now.getTime() + (deps.leaseMs ?? LEASE_MS))}, wake_at = null
-    where id = ${runId}::uuid and (status in ('queued', 'waiting') or (status = 'running' and lease_until < ${now}))
-    returning id, workspace_id, flow_id, revision, entity, record_id, trigger, triggered_by, chain, attempts, started_at`.execute(deps.db);
+    from (select id, started_at is null as fresh from crm.automation_runs where id = ${runId}::uuid for update) was
+    where r.id = was.id and (r.status in ('queued', 'waiting') or (r.status = 'running' and r.lease_until < ${now}))
+    returning r.id, r.workspace_id, r.flow_id, r.revision, r.entity, r.record_id, r.trigger, r.triggered_by, r.chain, r.attempts, r.started_at, was.fresh`.execute(deps.db);
   const run = rows[0];
   if (!run) return;
   const finish = (status: string, extra: Record<string, unknown> = {}) => deps.db.updateTable('crm.automation_runs')
@@ -68,6 +70,7 @@ async function executeOne(deps: RunnerDeps, runId: string, identity: (workspaceI
   const state: RunState = {
     id: run.id, workspaceId: run.workspace_id, flow, ...(run.entity ? { entity: run.entity } : {}), ...(run.record_id ? { recordId: run.record_id } : {}),
     trigger: run.trigger ?? {}, previous: (run.trigger?.previous as Row | undefined) ?? {}, triggeredBy: run.triggered_by, chain: run.chain ?? [],
+    fresh: run.fresh,
   };
   const ports = await enginePorts(deps, state, { ws, ownerId: owner!, revision: run.revision, flows: await deps.flows.at(run.workspace_id, run.revision) });
   const kindAt = (key: string) => stepAtKey(flow.steps, key)?.kind ?? 'unknown';
