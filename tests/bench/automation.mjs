@@ -22,7 +22,7 @@ const database = openDatabase(bench.url, { max: 20 });
 await migrateToLatest(database.db);
 const owner = await createUser(database.db, { email: 'bench@example.com', name: '王经理', password: 'bench-password' });
 await createWorkspace(database.db, { slug: 'bench', name: 'Bench', ownerId: owner.id }, {});
-const app = await build({ database, remindEveryMs: 0, automation: { recoverEveryMs: 0 } });
+const app = await build({ database, remindEveryMs: 0, automation: { recoverEveryMs: 0, ...(process.env.AUTOMATION_CONCURRENCY ? { concurrency: Number(process.env.AUTOMATION_CONCURRENCY) } : {}) } });
 const ws = await workspaceFor(database.db, 'bench', owner.id);
 await installTemplate(app.services.metadata, ws, { userId: owner.id }, await readTemplate(fileURLToPath(new URL('../../templates/default-crm', import.meta.url))));
 // Without automations first: nothing is captured.

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { HttpPort, RunBudget } from '@crm/automation';
 import { workspaceFor } from '../workspaces/service.js';
+import { openDatabase } from '../infra/db.js';
 import { createSafeHttp, type SafeHttpOptions } from '../net/safe-http.js';
 import { FlowCatalogue, syncFlowsOnPublish } from './flows.js';
 import { RunStore } from './run-store.js';
@@ -34,6 +35,13 @@ export interface AutomationOptions {
   /** Inbound webhook calls per flow and minute before 429 (default 600). */
   webhookRatePerMinute?: number;
   // ---- end triggers ----
+}
+
+/** The same database, with `synchronous_commit = off` for every session of that pool. */
+function asyncCommit(connectionString: string): string {
+  const url = new URL(connectionString);
+  url.searchParams.set('options', `${url.searchParams.get('options') ?? ''} -c synchronous_commit=off`.trim());
+  return url.toString();
 }
 
 async function slugOf(db: Kysely<any>, workspaceId: string): Promise<string | undefined> {
@@ -76,7 +84,11 @@ export async function automationModule(app: FastifyInstance, opts: AutomationOpt
   await installQueue(database.pool);
   metadata.onPublish(syncFlowsOnPublish);
   const flows = new FlowCatalogue(db);
-  const runs = new RunStore(db, clock);
+  // Bookkeeping connections that do not wait for the disk at commit (see RunnerDeps.ledger): the step log of pure
+  // steps and a run's status. Effects (records, outbox, notifications) commit on the ordinary pool.
+  const ledgerDb = openDatabase(asyncCommit(database.connectionString), { max: 4, onError: () => {} });
+  app.addHook('onClose', async () => { await ledgerDb.close(); });
+  const runs = new RunStore(ledgerDb.db, clock);
   const safe = createSafeHttp(opts.http ?? {});
   const http: HttpPort = {
     request: async (req) => {
@@ -95,7 +107,7 @@ export async function automationModule(app: FastifyInstance, opts: AutomationOpt
   };
   const pumpDeps: PumpDeps = { db, clock, records, flows, published: (ws) => metadata.published(ws), systemContext, enqueue: (tx, ids) => enqueueRuns(tx, ids) };
   const runnerDeps: RunnerDeps = {
-    db, clock, records, mailer, runs, http, flows, memberContext, budget: opts.budget,
+    db, clock, records, mailer, runs, http, flows, memberContext, budget: opts.budget, ledger: ledgerDb.db,
     published: (ws) => metadata.published(ws), assign: opts.assign, enqueue: enqueueRuns,
     mailQueued: () => void mailer.relay().catch(() => undefined),
     ...(opts.retryDelayMs ? { retryDelay: opts.retryDelayMs } : {}),

@@ -22,6 +22,12 @@ export interface RunnerDeps extends AutomationDeps {
   retryDelay?(attempt: number): number;
   /** How long a claimed run is held (default LEASE_MS; the crash test shortens it). */
   leaseMs?: number;
+  /**
+   * Where a run's bookkeeping goes (claiming it, its final status): commits
+   * that need not wait for the disk, since losing one in a crash only means
+   * the run is picked up again and replays its log. Defaults to `db`.
+   */
+  ledger?: Kysely<any>;
 }
 
 interface RunRow {
@@ -54,10 +60,10 @@ async function executeOne(deps: RunnerDeps, runId: string, identity: (workspaceI
       lease_until = ${new Date(now.getTime() + (deps.leaseMs ?? LEASE_MS))}, wake_at = null
     from (select id, started_at is null as fresh from crm.automation_runs where id = ${runId}::uuid for update) was
     where r.id = was.id and (r.status in ('queued', 'waiting') or (r.status = 'running' and r.lease_until < ${now}))
-    returning r.id, r.workspace_id, r.flow_id, r.revision, r.entity, r.record_id, r.trigger, r.triggered_by, r.chain, r.attempts, r.started_at, was.fresh`.execute(deps.db);
+    returning r.id, r.workspace_id, r.flow_id, r.revision, r.entity, r.record_id, r.trigger, r.triggered_by, r.chain, r.attempts, r.started_at, was.fresh`.execute(deps.ledger ?? deps.db);
   const run = rows[0];
   if (!run) return;
-  const finish = (status: string, extra: Record<string, unknown> = {}) => deps.db.updateTable('crm.automation_runs')
+  const finish = (status: string, extra: Record<string, unknown> = {}) => (deps.ledger ?? deps.db).updateTable('crm.automation_runs')
     .set({ status, finished_at: ['completed', 'stopped', 'failed'].includes(status) ? deps.clock.now() : null, lease_until: null, ...extra })
     .where('id', '=', run.id).execute();
 
