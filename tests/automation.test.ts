@@ -139,6 +139,9 @@ describe('automations: durable runs on every write path', () => {
     const lead = (await api('POST', '/records/leads', { name: '蒋六', email: 'jiang@example.com', source: 'website' }, users.zhang!.cookie)).json().data;
     const run = await until(async () => (await runsOf('flw_web_lead')).find((r) => r.recordId === lead.id), (r) => r?.status === 'completed');
     expect(run!.triggeredBy).toBe(users.zhang!.id);
+    expect(run!.actedAs).toBe(users.owner!.id);
+    const steps = (await runDetail(run!.id)).steps as Json[];
+    expect(steps[0]).toMatchObject({ key: 's_status', input: { values: { status: 'working' } }, output: { id: lead.id } });
     const audit = await t.database.db.selectFrom('crm.audit_log').select(['actor_id', 'via']).where('record_id', '=', lead.id).where('action', '=', 'record.update').executeTakeFirstOrThrow();
     // The flow's owner is the member who published it (the workspace owner here): the write is theirs, set off by 张伟.
     expect(audit.actor_id).toBe(users.owner!.id);

@@ -70,6 +70,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       record_id text,
       trigger jsonb not null default '{}'::jsonb,
       triggered_by uuid references crm.users(id),
+      -- whose rights the run had (the flow owner when it ran)
+      acted_as uuid references crm.users(id),
       chain text[] not null default '{}',
       parent_run uuid references crm.automation_runs(id),
       dedupe_key text,

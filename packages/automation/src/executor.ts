@@ -75,7 +75,7 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
       if (writes > budget.maxWrites) throw new StepFailure('budget_exceeded', `more than ${budget.maxWrites} writing steps in one run`, false);
       const outcome = await ports.atomically(run.id, key, step.kind, async (fx) => {
         const o = await exec.run(config, step, { ...env, fx });
-        await fx.complete(o.output, held);
+        await fx.complete(o.output, held, step.config);
         return o;
       });
       held = [];
@@ -95,7 +95,7 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
       await ports.steps.wait(run.id, key, step.kind, outcome.until, outcome.output);
       throw new Waiting(key, outcome.until);
     }
-    const done = { key, kind: step.kind, output: outcome.output, startedAt: started };
+    const done: StepDone = { key, kind: step.kind, output: outcome.output, startedAt: started, input: step.config };
     if (exec.effect === 'external') await ports.steps.complete(run.id, [done]);
     else held.push(done);
     return outcome;

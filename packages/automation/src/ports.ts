@@ -49,7 +49,7 @@ export interface RunState {
 }
 
 /** A step done, to be recorded. */
-export interface StepDone { key: string; kind: string; output: Row; startedAt: Date }
+export interface StepDone { key: string; kind: string; output: Row; startedAt: Date; /** The step's config, kept with its outcome in the run log. */ input?: Row }
 
 /** A step's stored outcome: replayed instead of re-run when a run resumes. */
 export interface StepRecord {
@@ -88,7 +88,7 @@ export interface Effects {
   /** Starts another flow's run as a child of this one (call_flow), created with the step. */
   startChild(flow: Flow): Promise<string>;
   /** Marks the step done in the same transaction as its writes (with the pure steps held back before it). */
-  complete(output: Row, earlier: StepDone[]): Promise<void>;
+  complete(output: Row, earlier: StepDone[], input?: Row): Promise<void>;
 }
 
 export interface RecordsPort {

@@ -13,13 +13,13 @@ const STATUSES = ['queued', 'running', 'waiting', 'completed', 'stopped', 'faile
 
 interface RunRow {
   id: string; flow_id: string; revision: number; status: string; entity: string | null; record_id: string | null; trigger: unknown;
-  triggered_by: string | null; chain: string[]; attempts: number; error: unknown; failed_step: string | null;
+  triggered_by: string | null; acted_as: string | null; chain: string[]; attempts: number; error: unknown; failed_step: string | null;
   created_at: Date; started_at: Date | null; finished_at: Date | null; wake_at: Date | null;
 }
 
 const toWire = (r: RunRow) => ({
   id: r.id, flow: r.flow_id, revision: r.revision, status: r.status, entity: r.entity, recordId: r.record_id, trigger: r.trigger,
-  triggeredBy: r.triggered_by, chain: r.chain, attempts: r.attempts, error: r.error, failedStep: r.failed_step,
+  triggeredBy: r.triggered_by, actedAs: r.acted_as, chain: r.chain, attempts: r.attempts, error: r.error, failedStep: r.failed_step,
   createdAt: r.created_at.toISOString(), startedAt: r.started_at?.toISOString() ?? null, finishedAt: r.finished_at?.toISOString() ?? null,
   wakeAt: r.wake_at?.toISOString() ?? null,
 });

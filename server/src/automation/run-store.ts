@@ -34,8 +34,8 @@ export class RunStore implements StepLog {
   async complete(runId: string, steps: StepDone[], db: Kysely<any> = this.db): Promise<void> {
     if (!steps.length) return;
     const now = this.clock.now();
-    await sql`insert into crm.automation_steps (run_id, key, kind, status, output, started_at, finished_at)
-      values ${sql.join(steps.map((s) => sql`(${runId}::uuid, ${s.key}, ${s.kind}, 'done', ${boundedJson(s.output)}::jsonb, ${s.startedAt}, ${now})`))}
+    await sql`insert into crm.automation_steps (run_id, key, kind, status, input, output, started_at, finished_at)
+      values ${sql.join(steps.map((s) => sql`(${runId}::uuid, ${s.key}, ${s.kind}, 'done', ${boundedJson(s.input ?? {})}::jsonb, ${boundedJson(s.output)}::jsonb, ${s.startedAt}, ${now})`))}
       on conflict (run_id, key) do update set status = 'done', output = excluded.output, finished_at = excluded.finished_at, error = null`.execute(db);
   }
 

@@ -63,12 +63,14 @@ async function executeOne(deps: RunnerDeps, runId: string, identity: (workspaceI
     returning r.id, r.workspace_id, r.flow_id, r.revision, r.entity, r.record_id, r.trigger, r.triggered_by, r.chain, r.attempts, r.started_at, was.fresh`.execute(deps.ledger ?? deps.db);
   const run = rows[0];
   if (!run) return;
+  let actedAs: string | null = null;
   const finish = (status: string, extra: Record<string, unknown> = {}) => (deps.ledger ?? deps.db).updateTable('crm.automation_runs')
-    .set({ status, finished_at: ['completed', 'stopped', 'failed'].includes(status) ? deps.clock.now() : null, lease_until: null, ...extra })
+    .set({ status, acted_as: actedAs, finished_at: ['completed', 'stopped', 'failed'].includes(status) ? deps.clock.now() : null, lease_until: null, ...extra })
     .where('id', '=', run.id).execute();
 
   const flow = (await deps.flows.at(run.workspace_id, run.revision)).get(run.flow_id);
   const { owner, ws } = await identity(run.workspace_id, run.flow_id);
+  actedAs = ws ? owner : null;
   if (!flow || !ws) {
     await finish('failed', { error: flow ? errorJson('owner_inactive', 'the flow\'s owner is no longer an active member: publish the flow again to own it') : errorJson('unknown_flow', `flow ${run.flow_id} is not in revision ${run.revision}`) });
     return;
