@@ -81,6 +81,7 @@ describe('automations: dry run of the whole cascade', () => {
       ['flw_new_lead', 0, 'completed'], ['flw_working_task', 1, 'completed'], ['flw_task_note', 2, 'completed'],
     ]);
     const [lead, task, note] = runs as [Json, Json, Json];
+    expect(lead.steps.map((s: Json) => s.kind)).toEqual(['assign_owner', 'update_record', 'send_email', 'http_request', 'delay', 'update_record']);
     expect(lead.steps.map((s: Json) => [s.key, s.status])).toEqual([
       ['s_assign', 'done'], ['s_status', 'done'], ['s_mail', 'done'], ['s_hook', 'done'], ['s_wait', 'skipped_wait'], ['s_nurture', 'done'],
     ]);

@@ -4,7 +4,7 @@ import { tr } from '../shell/i18n.js';
 import type { DocDiff } from './diff.js';
 
 const KIND: Record<string, [string, string]> = {
-  entity: ['对象', 'Entity'], layout: ['表单布局', 'Form layout'], view: ['视图', 'View'], pipeline: ['销售流程', 'Pipeline'], role: ['角色', 'Role'],
+  entity: ['对象', 'Entity'], layout: ['表单布局', 'Form layout'], view: ['视图', 'View'], pipeline: ['销售流程', 'Pipeline'], role: ['角色', 'Role'], flow: ['自动化', 'Automation'],
 };
 const CHANGE: Record<string, [string, string, string]> = {
   added: ['新增', 'added', 'green'], removed: ['移除', 'removed', 'red'], changed: ['修改', 'changed', 'blue'], archived: ['归档', 'archived', 'orange'], restored: ['恢复', 'restored', 'cyan'],

@@ -63,6 +63,7 @@ export function PublishButton() {
     const doc = d.docs[key];
     if (!doc) return null;
     if (doc.kind === 'entity') return { page: 'entity', entityId: doc.id, tab: 'fields' };
+    if (doc.kind === 'flow') return { page: 'flow', flowId: doc.id, tab: 'design' };
     const tab = ({ layout: 'form', view: 'views', pipeline: 'pipeline' } as Record<string, EntityTab>)[doc.kind];
     const owner = Object.values(d.docs).find((x) => x.kind === 'entity' && x.body.key === doc.body.entity);
     if (doc.kind === 'role') return { page: 'admin', section: 'roles' };

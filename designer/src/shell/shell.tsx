@@ -16,6 +16,9 @@ import { PreviewTab } from '../preview/preview-tab.js';
 import { HistoryPage } from '../publish/history-page.js';
 import { PublishButton } from '../publish/publish-button.js';
 import { AdminPage } from '../admin/admin-page.js';
+import { FlowsPage } from '../flows/flows-page.js';
+import { FlowPage } from '../flows/flow-page.js';
+import { FailedRunsPage } from '../flows/failed-runs-page.js';
 
 const STATUS: Record<SaveStatus, [string, string, string]> = {
   saved: ['success', '草稿已保存', 'Draft saved'],
@@ -35,7 +38,7 @@ export function Shell(p: { lang: Lang; setLang: (l: Lang) => void }) {
   const entity = current.page === 'entity' ? entities.find((e) => e.id === current.entityId) : undefined;
   const status = STATUS[d.status];
   const publishedIds = new Set(docsOf(d.published, 'entity').map((e) => e.id));
-  const selected = current.page === 'entity' ? `e:${current.entityId}` : current.page === 'admin' ? `a:${current.section}` : current.page;
+  const selected = current.page === 'entity' ? `e:${current.entityId}` : current.page === 'admin' ? `a:${current.section}` : current.page === 'flow' ? 'flows' : current.page;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider width={232} theme="light" style={{ borderRight: '1px solid #eee', height: '100vh', position: 'sticky', top: 0, overflow: 'auto' }}>
@@ -47,6 +50,10 @@ export function Shell(p: { lang: Lang; setLang: (l: Lang) => void }) {
               label: <span data-testid={`nav-${e.body.key}`}>{labelOf(e.body.label, lang) || e.body.key}{e.body.archived ? <Tag style={{ marginLeft: 6 }}>{tr(lang, '已归档', 'archived')}</Tag> : !publishedIds.has(e.id) ? <Tag color="gold" style={{ marginLeft: 6 }}>{tr(lang, '未发布', 'new')}</Tag> : null}</span>,
               onClick: () => navigate({ page: 'entity', entityId: e.id, tab: current.page === 'entity' ? current.tab : 'fields' }),
             })) },
+            { type: 'group', key: 'g-auto', label: tr(lang, '自动化', 'Automation'), children: [
+              { key: 'flows', label: <span data-testid="nav-flows">{tr(lang, '自动化流程', 'Flows')}</span>, onClick: () => navigate({ page: 'flows' }) },
+              { key: 'failedRuns', label: <span data-testid="nav-failed-runs">{tr(lang, '失败的运行', 'Failed runs')}</span>, onClick: () => navigate({ page: 'failedRuns' }) },
+            ] },
             { type: 'group', key: 'g-ws', label: tr(lang, '工作区', 'Workspace'), children: [
               { key: 'history', label: tr(lang, '版本历史', 'Versions'), onClick: () => navigate({ page: 'history' }) },
               { key: 'a:members', label: tr(lang, '成员', 'Members'), onClick: () => navigate({ page: 'admin', section: 'members' }) },
@@ -76,6 +83,9 @@ export function Shell(p: { lang: Lang; setLang: (l: Lang) => void }) {
           {current.page === 'entity' && !entity && <Alert type="info" title={tr(lang, '这个对象不在草稿中', 'This entity is not in the draft')} />}
           {current.page === 'history' && <HistoryPage />}
           {current.page === 'admin' && <AdminPage section={current.section} />}
+          {current.page === 'flows' && <FlowsPage />}
+          {current.page === 'flow' && <FlowPage flowId={current.flowId} tab={current.tab} />}
+          {current.page === 'failedRuns' && <FailedRunsPage />}
           {current.page === 'home' && !entities.length && <Alert type="info" title={tr(lang, '新建一个对象开始', 'Create an entity to begin')} />}
         </Layout.Content>
       </Layout>

@@ -63,6 +63,8 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
   // What the server holds, and the bodies last refused (not re-sent until edited again).
   const saved = useRef<DocSet>({});
   const refused = useRef(new Map<string, unknown>());
+  // The findings of each document's last accepted save ("pending" references), shown again when an undo goes back to it.
+  const accepted = useRef(new Map<string, DocIssue[]>());
   const revRef = useRef(0);
   const histRef = useRef<History<DocSet> | null>(null);
   histRef.current = hist;
@@ -88,6 +90,7 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
     const d = await fetchAll();
     saved.current = toDocSet(d.documents);
     refused.current.clear();
+    accepted.current.clear();
     adopt(d);
     setHist(createHistory(saved.current));
     setIssues({});
@@ -120,6 +123,7 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
           saved.current = withDoc(saved.current, c.doc.kind, c.doc.id, c.op === 'put' ? c.doc.body : null);
           refused.current.delete(c.key);
           const pending = res.pending ? res.pending.map((x) => ({ pointer: x.pointer, message: messageIn(x.message, langRef.current), pending: true })) : [];
+          accepted.current.set(c.key, pending);
           setIssues((m) => ({ ...m, [c.key]: pending }));
         } catch (err) {
           ok = false;
@@ -158,8 +162,18 @@ export function DraftProvider(p: { api: Api; ws: string; lang: Lang; children: R
   // Autosave shortly after the last edit.
   useEffect(() => {
     if (!hist) return;
-    const pending = changes(saved.current, hist.present).filter((c) => c.op === 'delete' || refused.current.get(c.key) !== c.doc.body);
-    if (!pending.length) return;
+    const all = changes(saved.current, hist.present);
+    // An undo back to what the server holds: the refusal of the undone edit no longer applies.
+    const back = [...refused.current.keys()].filter((k) => !all.some((c) => c.key === k));
+    if (back.length) {
+      for (const k of back) refused.current.delete(k);
+      setIssues((m) => ({ ...m, ...Object.fromEntries(back.map((k) => [k, accepted.current.get(k) ?? []])) }));
+    }
+    const pending = all.filter((c) => c.op === 'delete' || refused.current.get(c.key) !== c.doc.body);
+    if (!pending.length) {
+      if (back.length) setStatus(all.length ? 'invalid' : 'saved');
+      return;
+    }
     setStatus('pending');
     const t = setTimeout(() => { void saveNow(); }, AUTOSAVE_MS);
     return () => clearTimeout(t);

@@ -151,8 +151,9 @@ async function simulate(deps: RunnerDeps, tx: Transaction<any>, since: number, c
       }
     },
     http: { request: async (req) => { at(current).requests.push({ ...req }); return { status: 200, body: '{}' }; } },
-    effects: (fx, key) => {
+    effects: (fx, key, kind) => {
       current = key;
+      at(key, kind);
       return {
         ...fx,
         mail: { enqueue: async (m) => { at(key).mails.push({ to: m.to, subject: m.subject, text: m.text, messageId: m.messageId }); } },

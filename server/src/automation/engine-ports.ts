@@ -73,7 +73,7 @@ export interface PortOverrides {
   clock: Clock;
   steps: EnginePorts['steps'];
   http: HttpPort;
-  effects(fx: Effects, key: string): Effects;
+  effects(fx: Effects, key: string, kind: string): Effects;
 }
 
 export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunIdentity, over?: PortOverrides): Promise<EnginePorts> {
@@ -225,7 +225,7 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
     steps: over?.steps ?? deps.runs,
     atomically: (_runId, key, kind, fn) => {
       const startedAt = clock.now();
-      if (over) return over.transact((tx) => fn(over.effects(effects(tx, key, kind, startedAt), key)));
+      if (over) return over.transact((tx) => fn(over.effects(effects(tx, key, kind, startedAt), key, kind)));
       return deps.db.transaction().execute((tx) => fn(effects(tx, key, kind, startedAt)));
     },
     http: over?.http ?? deps.http,

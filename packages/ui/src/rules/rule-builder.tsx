@@ -11,6 +11,8 @@ export interface RuleField {
   label: { 'zh-CN'?: string; en?: string };
   archived?: boolean;
   options?: { key: string; label: { 'zh-CN'?: string; en?: string }; active?: boolean }[];
+  /** A system column offered as a field (owner, created at): rules read it, but it has no value "before the change". */
+  system?: boolean;
   [k: string]: unknown;
 }
 
@@ -26,14 +28,16 @@ const t = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
  * condition language. The rule is checked in the browser with the same
  * validator the server runs, so a bad row is marked before it is saved.
  */
-export function RuleBuilder(p: { fields: readonly RuleField[]; ownership?: string; value: unknown; onChange: (logic: unknown) => void; lang: Lang; testId?: string }) {
+export function RuleBuilder(p: { fields: readonly RuleField[]; ownership?: string; value: unknown; onChange: (logic: unknown) => void; lang: Lang; testId?: string; previous?: boolean }) {
   const root = useMemo(() => fromLogic(p.value), [p.value]);
-  const live = p.fields.filter((f) => !f.archived && isFieldType(f.type) && fieldTypes[f.type].valueKind(f as never) !== null);
+  const current = p.fields.filter((f) => !f.archived && isFieldType(f.type) && fieldTypes[f.type].valueKind(f as never) !== null);
+  // Automations also read the values before the change: `$previous.<field>` rows, named "<field> (previous)".
+  const live = p.previous ? [...current, ...current.filter((f) => !f.system).map((f) => ({ ...f, key: `$previous.${f.key}`, label: previousLabel(f.label) }))] : current;
   const issues = useMemo(() => {
     if (p.value === undefined || p.value === null) return [];
-    const schema = ruleSchemaFor({ ownership: p.ownership, fields: p.fields as never });
+    const schema = ruleSchemaFor({ ownership: p.ownership, fields: p.fields as never }, { previous: p.previous });
     return validate(p.value, schema).map((i) => fillMessage(ruleMessages[i.code][p.lang], i.params ?? {}, p.lang));
-  }, [p.value, p.fields, p.ownership, p.lang]);
+  }, [p.value, p.fields, p.ownership, p.lang, p.previous]);
   const set = (next: GroupNode) => p.onChange(toLogic(next));
   return (
     <div className="rule-builder" data-testid={p.testId}>
@@ -42,6 +46,10 @@ export function RuleBuilder(p: { fields: readonly RuleField[]; ownership?: strin
     </div>
   );
 }
+
+const previousLabel = (l: RuleField['label']): RuleField['label'] => ({
+  'zh-CN': `${l['zh-CN'] ?? l.en ?? ''}（变化前）`, en: `${l.en ?? l['zh-CN'] ?? ''} (before the change)`,
+});
 
 function Group(p: { node: GroupNode; path: number[]; root: GroupNode; fields: RuleField[]; lang: Lang; set: (g: GroupNode) => void; depth: number }) {
   const { lang } = p;
