@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Flow } from '@crm/metadata';
 import type { PublishHook } from '../metadata/service.js';
+import { TtlCache } from './ttl-cache.js';
 import type { StoredDocument } from '../metadata/cache.js';
 
 const flowsOf = (docs: StoredDocument[]) => docs.filter((d) => d.kind === 'flow').map((d) => d.body as unknown as Flow);
@@ -58,6 +59,7 @@ export async function setAutomated(db: Kysely<any> | Transaction<any>, workspace
  */
 export class FlowCatalogue {
   private readonly byRevision = new Map<string, Map<string, Flow>>();
+  private readonly owners = new TtlCache<string | null>(5_000);
 
   constructor(private readonly db: Kysely<any>, private readonly max = 200) {}
 
@@ -78,9 +80,12 @@ export class FlowCatalogue {
   }
 
   /** The member whose rights a flow's runs have. */
-  async owner(workspaceId: string, flowId: string): Promise<string | null> {
-    const row = await this.db.selectFrom('crm.automation_flows').select('owner_id').where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).executeTakeFirst();
-    return (row?.owner_id as string | undefined) ?? null;
+  /** The member whose rights a flow's runs have (a publish changes it; read again after a few seconds). */
+  owner(workspaceId: string, flowId: string): Promise<string | null> {
+    return this.owners.get(`${workspaceId}:${flowId}`, async () => {
+      const row = await this.db.selectFrom('crm.automation_flows').select('owner_id').where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).executeTakeFirst();
+      return (row?.owner_id as string | undefined) ?? null;
+    });
   }
 }
 

@@ -3,6 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { HttpPort, RunBudget } from '@crm/automation';
 import { workspaceFor } from '../workspaces/service.js';
 import { openDatabase } from '../infra/db.js';
+import type { WorkspaceContext } from '../context.js';
+import { TtlCache } from './ttl-cache.js';
 import { createSafeHttp, type SafeHttpOptions } from '../net/safe-http.js';
 import { FlowCatalogue, syncFlowsOnPublish } from './flows.js';
 import { RunStore } from './run-store.js';
@@ -96,15 +98,18 @@ export async function automationModule(app: FastifyInstance, opts: AutomationOpt
       return { status: res.status, body: res.body.toString('utf8') };
     },
   };
-  const memberContext = async (workspaceId: string, userId: string) => {
+  // Whose rights runs have, looked up at most every few seconds per member (as the request path's access cache
+  // does for 30 s): a member deactivated or given other roles is seen by automations within that time.
+  const contexts = new TtlCache<WorkspaceContext | undefined>(5_000);
+  const memberContext = (workspaceId: string, userId: string) => contexts.get(`${workspaceId}:${userId}`, async () => {
     const slug = await slugOf(db, workspaceId);
     return slug ? workspaceFor(db, slug, userId) : undefined;
-  };
-  const systemContext = async (workspaceId: string) => {
+  });
+  const systemContext = (workspaceId: string) => contexts.get(`${workspaceId}:owner`, async () => {
     const owner = await db.selectFrom('crm.workspace_members').select('user_id').where('workspace_id', '=', workspaceId)
       .where('system_role', '=', 'owner').where('status', '=', 'active').orderBy('created_at').executeTakeFirst();
     return owner ? memberContext(workspaceId, owner.user_id as string) : undefined;
-  };
+  });
   const pumpDeps: PumpDeps = { db, clock, records, flows, published: (ws) => metadata.published(ws), systemContext, enqueue: (tx, ids) => enqueueRuns(tx, ids) };
   const runnerDeps: RunnerDeps = {
     db, clock, records, mailer, runs, http, flows, memberContext, budget: opts.budget, ledger: ledgerDb.db,

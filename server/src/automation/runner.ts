@@ -37,10 +37,34 @@ interface RunRow {
 
 const errorJson = (code: string, message: string, detail: Row = {}) => JSON.stringify({ code, message, ...detail });
 
-/** Runs queued runs one after the other; each is claimed first, so a run is never executed by two runners at once. */
+/** What a run ended with; written for the whole job in one statement (see `executeRuns`). */
+interface Outcome {
+  id: string; status: string; acted_as: string | null; finished_at: Date | null; error: string | null; wake_at: Date | null; attempts: number; failed_step: string | null;
+  /** Queue it again at this time (a delay, a retry), once its status is written. */
+  requeueAt?: Date;
+}
+
+/**
+ * Runs queued runs one after the other. They are claimed together first (a
+ * run is never executed by two runners at once) and their outcomes written
+ * together at the end: one statement each way for the whole job, on the
+ * bookkeeping connection (a crash before the outcomes are written only means
+ * the runs are picked up again and replay their logs).
+ */
 export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): Promise<void> {
+  if (!runIds.length) return;
+  const ledger = deps.ledger ?? deps.db;
+  const now = deps.clock.now();
+  // `fresh`: never started before (its step log is empty, no need to read it), told by the rows as they were.
+  const { rows } = await sql<RunRow>`update crm.automation_runs r set status = 'running', started_at = coalesce(r.started_at, ${now}),
+      lease_until = ${new Date(now.getTime() + (deps.leaseMs ?? LEASE_MS))}, wake_at = null
+    from (select id, started_at is null as fresh from crm.automation_runs where id = any(${[...runIds]}::uuid[]) order by id for update) was
+    where r.id = was.id and (r.status in ('queued', 'waiting') or (r.status = 'running' and r.lease_until < ${now}))
+    returning r.id, r.workspace_id, r.flow_id, r.revision, r.entity, r.record_id, r.trigger, r.triggered_by, r.chain, r.attempts, r.started_at, was.fresh`.execute(ledger);
+  const order = new Map(runIds.map((id, i) => [id, i]));
+  rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   // Runs of one job mostly share their flow: its owner and their rights are looked up once per job.
-  const identities = new Map<string, Promise<{ owner: string | null; ws: WorkspaceContext | undefined }>>();
+  const identities = new Map<string, Promise<Identity>>();
   const identity = (workspaceId: string, flowId: string) => {
     const key = `${workspaceId}:${flowId}`;
     let found = identities.get(key);
@@ -50,30 +74,42 @@ export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): 
     }
     return found;
   };
-  for (const id of runIds) await executeOne(deps, id, identity);
+  const outcomes: Outcome[] = [];
+  let mail = false;
+  try {
+    for (const run of rows) {
+      const { outcome, sendsMail } = await executeOne(deps, run, identity);
+      outcomes.push(outcome);
+      mail ||= sendsMail;
+    }
+  } finally {
+    if (outcomes.length) {
+      await sql`update crm.automation_runs r set status = o.status, acted_as = o.acted_as, finished_at = o.finished_at, lease_until = null,
+          error = o.error::jsonb, wake_at = o.wake_at, attempts = o.attempts, failed_step = o.failed_step
+        from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb)
+          as o(id uuid, status text, acted_as uuid, finished_at timestamptz, error text, wake_at timestamptz, attempts int, failed_step text)
+        where r.id = o.id`.execute(ledger);
+      for (const o of outcomes) if (o.requeueAt) await deps.enqueue(deps.db, [o.id], o.requeueAt);
+    }
+  }
+  if (mail) deps.mailQueued?.();
 }
 
-async function executeOne(deps: RunnerDeps, runId: string, identity: (workspaceId: string, flowId: string) => Promise<{ owner: string | null; ws: WorkspaceContext | undefined }>): Promise<void> {
-  const now = deps.clock.now();
-  // `fresh`: never started before (its step log is empty, no need to read it), told by the row as it was.
-  const { rows } = await sql<RunRow>`update crm.automation_runs r set status = 'running', started_at = coalesce(r.started_at, ${now}),
-      lease_until = ${new Date(now.getTime() + (deps.leaseMs ?? LEASE_MS))}, wake_at = null
-    from (select id, started_at is null as fresh from crm.automation_runs where id = ${runId}::uuid for update) was
-    where r.id = was.id and (r.status in ('queued', 'waiting') or (r.status = 'running' and r.lease_until < ${now}))
-    returning r.id, r.workspace_id, r.flow_id, r.revision, r.entity, r.record_id, r.trigger, r.triggered_by, r.chain, r.attempts, r.started_at, was.fresh`.execute(deps.ledger ?? deps.db);
-  const run = rows[0];
-  if (!run) return;
-  let actedAs: string | null = null;
-  const finish = (status: string, extra: Record<string, unknown> = {}) => (deps.ledger ?? deps.db).updateTable('crm.automation_runs')
-    .set({ status, acted_as: actedAs, finished_at: ['completed', 'stopped', 'failed'].includes(status) ? deps.clock.now() : null, lease_until: null, ...extra })
-    .where('id', '=', run.id).execute();
+interface Identity { owner: string | null; ws: WorkspaceContext | undefined }
 
-  const flow = (await deps.flows.at(run.workspace_id, run.revision)).get(run.flow_id);
+async function executeOne(deps: RunnerDeps, run: RunRow, identity: (workspaceId: string, flowId: string) => Promise<Identity>): Promise<{ outcome: Outcome; sendsMail: boolean }> {
   const { owner, ws } = await identity(run.workspace_id, run.flow_id);
-  actedAs = ws ? owner : null;
+  const actedAs = ws ? owner : null;
+  const end = (status: string, o: Partial<Outcome> = {}): { outcome: Outcome; sendsMail: boolean } => ({
+    sendsMail: !!flow && flowSendsMail(flow.steps),
+    outcome: {
+      id: run.id, status, acted_as: actedAs, finished_at: ['completed', 'stopped', 'failed'].includes(status) ? deps.clock.now() : null,
+      error: null, wake_at: null, attempts: run.attempts, failed_step: null, ...o,
+    },
+  });
+  const flow = (await deps.flows.at(run.workspace_id, run.revision)).get(run.flow_id);
   if (!flow || !ws) {
-    await finish('failed', { error: flow ? errorJson('owner_inactive', 'the flow\'s owner is no longer an active member: publish the flow again to own it') : errorJson('unknown_flow', `flow ${run.flow_id} is not in revision ${run.revision}`) });
-    return;
+    return end('failed', { error: flow ? errorJson('owner_inactive', 'the flow\'s owner is no longer an active member: publish the flow again to own it') : errorJson('unknown_flow', `flow ${run.flow_id} is not in revision ${run.revision}`) });
   }
   const state: RunState = {
     id: run.id, workspaceId: run.workspace_id, flow, ...(run.entity ? { entity: run.entity } : {}), ...(run.record_id ? { recordId: run.record_id } : {}),
@@ -89,32 +125,23 @@ async function executeOne(deps: RunnerDeps, runId: string, identity: (workspaceI
     await deps.runs.fail(run.id, key, kindAt(key), { code, message, attempt: attempts, ...detail }).catch(() => undefined);
     if (retryable && attempts < MAX_RUN_ATTEMPTS) {
       const at = new Date(deps.clock.now().getTime() + (deps.retryDelay ?? retryDelayMs)(attempts));
-      await finish('queued', { attempts, wake_at: at, error: errorJson('retrying', message, { attempt: attempts, cause: code }), failed_step: key || null });
-      await deps.enqueue(deps.db, [run.id], at);
-    } else {
-      await finish('failed', { attempts, error: errorJson(code, message, { ...detail, attempts }), failed_step: key || null });
+      return end('queued', { attempts, wake_at: at, requeueAt: at, error: errorJson('retrying', message, { attempt: attempts, cause: code }), failed_step: key || null });
     }
+    return end('failed', { attempts, error: errorJson(code, message, { ...detail, attempts }), failed_step: key || null });
   };
   try {
     const result = await executeRun(state, ports, deps.budget ?? DEFAULT_BUDGET);
-    if (result.status === 'completed') await finish('completed', { error: null });
-    else if (result.status === 'stopped') await finish('stopped', { error: null });
-    else if (result.status === 'waiting') {
-      await finish('waiting', { wake_at: result.until });
-      await deps.enqueue(deps.db, [run.id], result.until);
-    } else {
-      const e = result.error;
-      await failed(result.key, e.code, e.message, e.detail, e.retry);
-    }
+    if (result.status === 'completed' || result.status === 'stopped') return end(result.status);
+    if (result.status === 'waiting') return end('waiting', { wake_at: result.until, requeueAt: result.until });
+    return await failed(result.key, result.error.code, result.error.message, result.error.detail, result.error.retry);
   } catch (err) {
     const code = (err as { code?: unknown })?.code;
     // Refused by the database for what it is, not for the moment (bad data, a constraint, a broken statement): final too.
     const sqlClass = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code.slice(0, 2) : '';
     const refused = (err instanceof AppError && err.status < 500 && err.status !== 409) || ['22', '23', '42'].includes(sqlClass);
-    await failed(failedStepKey(err), typeof code === 'string' ? code : 'error', err instanceof Error ? err.message : String(err),
+    return failed(failedStepKey(err), typeof code === 'string' ? code : 'error', err instanceof Error ? err.message : String(err),
       err instanceof AppError ? { params: err.params, details: err.details } : {}, !refused);
   }
-  if (deps.mailQueued && flowSendsMail(flow.steps)) deps.mailQueued();
 }
 
 const flowSendsMail = (steps: { kind: string; branches?: { steps: unknown[] }[] }[]): boolean =>
