@@ -11,7 +11,7 @@ export type Route =
   | { page: 'home' };
 export const ENTITY_TABS = ['fields', 'rules', 'form', 'views', 'pipeline', 'preview'] as const;
 export type EntityTab = (typeof ENTITY_TABS)[number];
-export const ADMIN_SECTIONS = ['members', 'teams', 'roles', 'settings'] as const;
+export const ADMIN_SECTIONS = ['members', 'teams', 'roles', 'settings', 'outbox'] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 export const FLOW_TABS = ['design', 'runs', 'dryrun'] as const;
 export type FlowTab = (typeof FLOW_TABS)[number];

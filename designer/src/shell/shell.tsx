@@ -53,6 +53,7 @@ export function Shell(p: { lang: Lang; setLang: (l: Lang) => void }) {
             { type: 'group', key: 'g-auto', label: tr(lang, '自动化', 'Automation'), children: [
               { key: 'flows', label: <span data-testid="nav-flows">{tr(lang, '自动化流程', 'Flows')}</span>, onClick: () => navigate({ page: 'flows' }) },
               { key: 'failedRuns', label: <span data-testid="nav-failed-runs">{tr(lang, '失败的运行', 'Failed runs')}</span>, onClick: () => navigate({ page: 'failedRuns' }) },
+              { key: 'a:outbox', label: <span data-testid="nav-outbox">{tr(lang, '发件箱', 'Outbox')}</span>, onClick: () => navigate({ page: 'admin', section: 'outbox' }) },
             ] },
             { type: 'group', key: 'g-ws', label: tr(lang, '工作区', 'Workspace'), children: [
               { key: 'history', label: tr(lang, '版本历史', 'Versions'), onClick: () => navigate({ page: 'history' }) },
