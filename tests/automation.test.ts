@@ -150,6 +150,26 @@ describe('automations: durable runs on every write path', () => {
     expect((await api('GET', `/automation/runs/${run!.id}`, undefined, users.zhang!.cookie)).statusCode).toBe(403);
   });
 
+  it('refuses a flow with an unknown step kind at save, and one naming a missing field at publish, each with its pointer', async () => {
+    const put = async (body: Json) => {
+      const draft = (await api('GET', '/meta/draft')).json();
+      return t.app.inject({ method: 'PUT', url: `/api/w/${t.slug}/meta/draft/flow/flw_bad`, payload: { id: 'flw_bad', schemaVersion: 1, enabled: true, label: { en: 'bad' }, ...body }, headers: { cookie: t.cookie, 'if-match': `"${draft.draftRevision}"` } });
+    };
+    const trigger = { kind: 'record', entity: 'leads', on: ['created'] };
+    const unknownKind = await put({ trigger, steps: [{ id: 's1', kind: 'launch_rocket', config: {} }] });
+    expect(unknownKind.statusCode).toBe(422);
+    expect(unknownKind.json().details.map((d: Json) => d.pointer)).toContain('/flow/flw_bad/steps/0/kind');
+    // A field of another document may be added later in the same draft: reported now, refused when publishing.
+    const missing = await put({ trigger, steps: [{ id: 's1', kind: 'update_record', config: { values: { no_such_field: 'x' } } }] });
+    expect(missing.statusCode).toBe(200);
+    expect(missing.json().pending.map((d: Json) => d.pointer)).toEqual(['/steps/0/config/values/no_such_field']);
+    const plan = await t.app.inject({ method: 'POST', url: `/api/w/${t.slug}/meta/plan`, payload: {}, headers: { cookie: t.cookie } });
+    expect(plan.statusCode).toBe(422);
+    expect(JSON.stringify(plan.json())).toContain('/steps/0/config/values/no_such_field');
+    const draft = (await api('GET', '/meta/draft')).json();
+    await t.app.inject({ method: 'DELETE', url: `/api/w/${t.slug}/meta/draft/flow/flw_bad`, headers: { cookie: t.cookie, 'if-match': `"${draft.draftRevision}"` } });
+  });
+
   it('escapes record values inserted into an email body', async () => {
     await api('POST', '/records/leads', { name: '<script>alert(1)</script>', email: 'x@example.com', source: 'website' });
     const mail = await until(async () => ((await api('GET', '/outbox')).json().data as Json[]).find((m) => m.to[0] === 'x@example.com'), (m) => !!m);
