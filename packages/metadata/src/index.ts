@@ -39,4 +39,4 @@ export { checkFormula, fitsResultType, FORMULA_OPERATORS, FORMULA_SPEC, FORMULA_
 export { formulaVars } from './formula-vars.js';
 export { isSemverRange } from './semver-range.js';
 export { walkSteps, type StepVisitor } from './flow-walk.js';
-export { cronError } from './cron.js';
+export { cronError, parseCron, cronMatches, latestMatch, nextMatch, localParts, floorToMinute, type CronSpec, type LocalParts } from './cron.js';

@@ -27,6 +27,7 @@ export interface PumpDeps {
   published(ws: Pick<WorkspaceContext, 'id'>): Promise<PublishedMetadata>;
   /** A workspace context with the rights of the workspace's owner (the pump reads any record to test trigger conditions). */
   systemContext(workspaceId: string): Promise<WorkspaceContext | undefined>;
+  /** Queues runs for execution in the given transaction. */
   enqueue(db: Kysely<any>, runIds: string[]): Promise<void>;
 }
 

@@ -1,22 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { Flow, Trigger } from '@crm/metadata';
-import type { Clock } from '../../infra/clock.js';
 import type { WorkspaceContext } from '../../context.js';
-import type { PublishedMetadata } from '../../metadata/cache.js';
-import type { RecordsService } from '../../records/service.js';
-import type { FlowCatalogue } from '../flows.js';
+import type { PumpDeps } from '../pump.js';
 
-/** What the time, schedule, manual and webhook triggers need from the automation module. */
-export interface TriggerDeps {
-  db: Kysely<any>;
-  clock: Clock;
-  records: RecordsService;
-  flows: FlowCatalogue;
-  published(ws: Pick<WorkspaceContext, 'id'>): Promise<PublishedMetadata>;
-  /** The workspace with its owner's rights (reads any record to test trigger conditions), or undefined. */
-  systemContext(workspaceId: string): Promise<WorkspaceContext | undefined>;
-  /** Queues runs for execution in the given transaction. */
-  enqueue(db: Kysely<any>, runIds: string[]): Promise<void>;
+/** What the time, schedule, manual and webhook triggers need from the automation module: the pump's, and a rate. */
+export interface TriggerDeps extends PumpDeps {
   /** Inbound webhook calls per flow and minute (default 600). */
   webhookRatePerMinute: number;
 }

@@ -3,7 +3,7 @@ import type { Flow } from '@crm/metadata';
 import { isValidTimeZone } from '@crm/rules';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../context.js';
 import type { TriggerDeps } from './deps.js';
-import { floorToMinute, latestMatch, parseCron, type CronSpec } from './cron.js';
+import { floorToMinute, latestMatch, parseCron, type CronSpec } from '@crm/metadata';
 import { insertRuns, type NewRun } from './runs.js';
 
 /**
