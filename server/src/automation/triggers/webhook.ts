@@ -55,6 +55,11 @@ async function rateLimit(deps: TriggerDeps, workspaceId: string, flowId: string)
     values (${workspaceId}::uuid, ${flowId}, ${windowStart}, 1)
     on conflict (workspace_id, flow_id, window_start) do update set hits = crm.automation_webhook_rate.hits + 1
     returning hits`.execute(deps.db);
+  // The first call of a minute clears the flow's windows older than an hour, so the table stays small.
+  if (rows[0]!.hits === 1) {
+    await sql`delete from crm.automation_webhook_rate where workspace_id = ${workspaceId}::uuid and flow_id = ${flowId}
+      and window_start < ${new Date(windowStart.getTime() - 3_600_000)}`.execute(deps.db);
+  }
   if (rows[0]!.hits > deps.webhookRatePerMinute) {
     const wait = Math.max(1, Math.ceil((windowStart.getTime() + 60_000 - now) / 1000));
     throw new AppError('CRM_ERR_RATE_LIMITED', {}, [], {}, { 'retry-after': String(wait) });
