@@ -25,8 +25,11 @@ export function openDatabase(connectionString: string, opts: { max?: number; onE
     idleTimeoutMillis: 30_000,
     application_name: 'crm-server',
   });
-  // Without this listener an idle client dropped by a database restart crashes the process.
+  // Without these listeners a client dropped by a database restart crashes the process: an idle one emits on the
+  // pool, a checked-out one between two queries (inside a transaction, or the automation worker's LISTEN client)
+  // on itself. A query in flight still fails with the error; this only keeps the process alive.
   pool.on('error', (err) => opts.onError?.(err));
+  pool.on('connect', (client) => client.on('error', (err) => opts.onError?.(err)));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return {
     pool,
