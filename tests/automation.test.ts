@@ -12,11 +12,13 @@ function receiver() {
   const got: { headers: IncomingMessage['headers']; body: string; url: string }[] = [];
   let script: number[] = [];
   let connections = 0;
+  let sideEffect: (() => Promise<void>) | null = null;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
-    req.on('end', () => {
+    req.on('end', async () => {
       got.push({ headers: req.headers, body, url: req.url ?? '' });
+      if (sideEffect) { const f = sideEffect; sideEffect = null; await f(); }
       const status = script.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 400, n: got.length }));
     });
@@ -26,6 +28,8 @@ function receiver() {
     got, server,
     get connections() { return connections; },
     answer(...statuses: number[]) { script = statuses; },
+    /** Runs once, while the next request is being answered (someone edits the record meanwhile). */
+    meanwhile(f: () => Promise<void>) { sideEffect = f; },
     async start() { await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r())); return (server.address() as AddressInfo).port; },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -89,6 +93,14 @@ describe('automations: durable runs on every write path', () => {
         steps: [
           { id: 's_dup', kind: 'find_duplicate', config: { fields: ['phone', 'email'], onFound: 'stop' } },
           { id: 's_work', kind: 'update_record', config: { values: { status: 'working' } } },
+        ],
+      },
+      {
+        id: 'flw_stale', label: { en: 'Updates a record someone edited meanwhile' },
+        trigger: { kind: 'record', entity: 'leads', on: ['created'], condition: { '==': [{ var: 'source' }, 'cold_call'] } },
+        steps: [
+          { id: 's_ping', kind: 'http_request', config: { method: 'POST', url: `http://127.0.0.1:${hookPort}/ping`, body: { id: { var: 'record.id' } } } },
+          { id: 's_upd', kind: 'update_record', config: { values: { status: 'working' } } },
         ],
       },
       {
@@ -262,6 +274,20 @@ describe('automations: durable runs on every write path', () => {
     expect(byRecord.get(fresh.id)).toMatchObject({ status: 'completed' });
     expect((await api('GET', `/records/leads/${dup.id}`)).json().data.status).toBe('new');
     expect((await api('GET', `/records/leads/${fresh.id}`)).json().data.status).toBe('working');
+  });
+
+  it('writes a step\'s fields on the current version when someone edited the record while the run was going', async () => {
+    hook.got.length = 0;
+    let leadId = '';
+    // While the run waits on its HTTP step, a person renames the lead: the run's copy of it is now older.
+    hook.meanwhile(async () => {
+      const cur = (await api('GET', `/records/leads/${leadId}`)).json().data;
+      expect((await api('PATCH', `/records/leads/${leadId}`, { name: '改名后' }, t.cookie, { 'if-match': `"${cur.version}"` })).statusCode).toBe(200);
+    });
+    leadId = (await api('POST', '/records/leads', { name: '改名前', source: 'cold_call' })).json().data.id;
+    const run = await until(async () => (await runsOf('flw_stale')).find((r) => r.recordId === leadId), (r) => r?.status === 'completed' || r?.status === 'failed');
+    expect(run).toMatchObject({ status: 'completed', attempts: 0 });
+    expect((await api('GET', `/records/leads/${leadId}`)).json().data).toMatchObject({ name: '改名后', status: 'working' });
   });
 
   it('waits a day on a delay without holding anything, then goes on when the (moved) clock says so', async () => {

@@ -26,7 +26,7 @@ export interface AutomationDeps {
   /** Owner assignment and the public pool, bound to a step's transaction. */
   assign(tx: Transaction<any>, caller: Caller): AssignPort;
   /** Queues runs for execution (graphile-worker jobs, in the given transaction). */
-  enqueue(db: Kysely<any>, runIds: string[], runAt?: Date): Promise<void>;
+  enqueue(db: Kysely<any>, runIds: string[], runAt?: Date | { afterMs: number }): Promise<void>;
 }
 
 export interface RunIdentity {
@@ -99,9 +99,20 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
       get: (entity, recordId) => read(c, entity, recordId),
       create: async (entity, values) => (await deps.records.create(c, entity, values)).record as Row,
       update: async (entity, recordId, values, known) => {
-        const before = known ?? await read(c, entity, recordId);
+        let before = known ?? await read(c, entity, recordId);
         if (!before) throw new AppError('CRM_ERR_NOT_FOUND');
-        const after = (await deps.records.update(c, entity, recordId, values, before.version as number)) as Row;
+        let after: Row;
+        try {
+          after = (await deps.records.update(c, entity, recordId, values, before.version as number)) as Row;
+        } catch (err) {
+          // The run's copy was older (another automation, or a person, wrote meanwhile): a step sets fields, it does
+          // not build on the version it read, so it writes them on the current one. Nothing failed in SQL: the
+          // transaction goes on.
+          if (!known || !(err instanceof AppError) || err.code !== 'CRM_ERR_VERSION_CONFLICT') throw err;
+          before = await read(c, entity, recordId);
+          if (!before) throw new AppError('CRM_ERR_NOT_FOUND');
+          after = (await deps.records.update(c, entity, recordId, values, before.version as number)) as Row;
+        }
         const changed = Object.keys(values).filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
         const event: RecordEvent | null = changed.length ? {
           kind: 'updated', entity, recordId, record: after, previous: Object.fromEntries(changed.map((k) => [k, before[k] ?? null])),

@@ -19,13 +19,17 @@ const quietLogger = new Logger(() => (level, message) => {
  * caller's transaction (so a run and its job commit together); `runAt` for
  * delays and retries, keyed by the run so a waiting run has one wake-up job.
  */
-export async function enqueueRuns(db: Kysely<any>, runIds: string[], runAt?: Date): Promise<void> {
+export async function enqueueRuns(db: Kysely<any>, runIds: string[], runAt?: Date | { afterMs: number }): Promise<void> {
   if (!runIds.length) return;
   const payload = JSON.stringify({ runs: runIds });
-  if (runAt && runIds.length === 1) {
+  // `afterMs`: a backoff, measured on the database's clock (elapsed time, whatever the business clock says).
+  if (runAt && !(runAt instanceof Date) && runIds.length === 1) {
+    await sql`select graphile_worker.add_job('automation_run', ${payload}::json, run_at := now() + make_interval(secs => ${runAt.afterMs / 1000}),
+      job_key := ${`automation_run:${runIds[0]}`}, max_attempts := 10)`.execute(db);
+  } else if (runAt instanceof Date && runIds.length === 1) {
     await sql`select graphile_worker.add_job('automation_run', ${payload}::json, run_at := ${runAt}, job_key := ${`automation_run:${runIds[0]}`}, max_attempts := 10)`.execute(db);
   } else {
-    await sql`select graphile_worker.add_job('automation_run', ${payload}::json, run_at := ${runAt ?? null}, max_attempts := 10)`.execute(db);
+    await sql`select graphile_worker.add_job('automation_run', ${payload}::json, run_at := ${runAt instanceof Date ? runAt : null}, max_attempts := 10)`.execute(db);
   }
 }
 

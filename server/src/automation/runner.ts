@@ -40,8 +40,8 @@ const errorJson = (code: string, message: string, detail: Row = {}) => JSON.stri
 /** What a run ended with; written for the whole job in one statement (see `executeRuns`). */
 interface Outcome {
   id: string; status: string; acted_as: string | null; finished_at: Date | null; error: string | null; wake_at: Date | null; attempts: number; failed_step: string | null;
-  /** Queue it again at this time (a delay, a retry), once its status is written. */
-  requeueAt?: Date;
+  /** Queue it again at this time (a delay), or after this backoff (a retry), once its status is written. */
+  requeueAt?: Date | { afterMs: number };
 }
 
 /**
@@ -124,8 +124,9 @@ async function executeOne(deps: RunnerDeps, run: RunRow, identity: (workspaceId:
     const attempts = run.attempts + 1;
     await deps.runs.fail(run.id, key, kindAt(key), { code, message, attempt: attempts, ...detail }).catch(() => undefined);
     if (retryable && attempts < MAX_RUN_ATTEMPTS) {
-      const at = new Date(deps.clock.now().getTime() + (deps.retryDelay ?? retryDelayMs)(attempts));
-      return end('queued', { attempts, wake_at: at, requeueAt: at, error: errorJson('retrying', message, { attempt: attempts, cause: code }), failed_step: key || null });
+      const backoff = (deps.retryDelay ?? retryDelayMs)(attempts);
+      const at = new Date(deps.clock.now().getTime() + backoff);
+      return end('queued', { attempts, wake_at: at, requeueAt: { afterMs: backoff }, error: errorJson('retrying', message, { attempt: attempts, cause: code }), failed_step: key || null });
     }
     return end('failed', { attempts, error: errorJson(code, message, { ...detail, attempts }), failed_step: key || null });
   };
