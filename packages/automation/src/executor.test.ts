@@ -31,7 +31,8 @@ describe('executeRun', () => {
   it('resumes after a failure at the step that failed: the writes before it are not repeated, the failed one left nothing', async () => {
     const w = memoryWorld();
     w.put('leads', { ...lead });
-    const f = flow([update('s1', { status: 'working' }), { id: 's2', kind: 'notify', config: { to: ['owner'], title: 'x' } }]);
+    // A pure step between the two writes: they are two transactions.
+    const f = flow([update('s1', { status: 'working' }), { id: 'c', kind: 'condition', config: { rule: { '==': [{ var: 'status' }, 'working'] } } }, { id: 's2', kind: 'notify', config: { to: ['owner'], title: 'x' } }]);
     // s1 goes through; s2's transaction fails (the database went away).
     let calls = 0;
     const atomically = w.ports.atomically;
@@ -41,11 +42,29 @@ describe('executeRun', () => {
     };
     await expect(executeRun(runOf(f), w.ports)).rejects.toThrow('connection terminated');
     expect(w.notes).toHaveLength(0);
-    expect([...w.log('run1').keys()]).toEqual(['s1']);
+    expect([...w.log('run1').keys()]).toEqual(['s1', 'c']);
     w.ports.atomically = atomically;
     expect(await executeRun(runOf(f), w.ports)).toEqual({ status: 'completed' });
     expect(w.records.get('leads:l1')!.version).toBe(2);
     expect(w.notes).toHaveLength(1);
+  });
+
+  it('runs consecutive writing steps in one transaction: one failing leaves none of them, the retry does each once', async () => {
+    const w = memoryWorld();
+    w.put('leads', { ...lead });
+    const f = flow([update('s1', { status: 'working' }), { id: 's2', kind: 'notify', config: { to: ['owner'], title: '跟进 {{record.status}}' } }]);
+    let groups = 0;
+    const many = w.ports.atomicallyMany!;
+    w.ports.atomicallyMany = async (...args) => { groups++; return many(...args); };
+    w.failNextWrite(Object.assign(new Error('connection terminated'), { code: '57P01' }));
+    await expect(executeRun(runOf(f), w.ports)).rejects.toThrow('connection terminated');
+    expect([...w.log('run1').keys()]).toEqual([]);
+    expect(w.records.get('leads:l1')!.version).toBe(1);
+    expect(await executeRun(runOf(f), w.ports)).toEqual({ status: 'completed' });
+    expect(groups).toBe(2);
+    expect(w.records.get('leads:l1')!.version).toBe(2);
+    // The second step of the group read the record as the first left it.
+    expect(w.notes).toEqual([expect.objectContaining({ title: '跟进 working' })]);
   });
 
   it('stops at a condition that does not hold, and takes the first branch whose rule holds (replayed the same way)', async () => {

@@ -101,6 +101,42 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
     return outcome;
   };
 
+  const changesRecord = (step: Step) => !NO_RECORD_CHANGE.has(step.kind)
+    && !(step.kind === 'update_record' && !(step.config as { record?: unknown }).record && !(step.config as { entity?: unknown }).entity);
+
+  /** Consecutive writing steps, none done yet, run in one transaction (one commit for all of them). */
+  const group = async (list: Step[], prefix: string): Promise<[Step, StepOutcome][]> => {
+    const outs: [Step, StepOutcome][] = [];
+    await ports.atomicallyMany!(run.id, async (enter) => {
+      for (const step of list) {
+        const key = prefix + step.id;
+        try {
+          walked += 1;
+          writes += 1;
+          if (walked > budget.maxSteps) throw new StepFailure('budget_exceeded', `more than ${budget.maxSteps} steps in one run`, false);
+          if (writes > budget.maxWrites) throw new StepFailure('budget_exceeded', `more than ${budget.maxWrites} writing steps in one run`, false);
+          scope.now = ports.clock.now();
+          if (scope.now.getTime() - begun.getTime() > budget.maxMs) throw new StepFailure('budget_exceeded', `the run took longer than ${Math.round(budget.maxMs / 1000)} s`, false);
+          const fx = enter(key, step.kind);
+          const exec = executors[step.kind] as (typeof executors)[keyof typeof executors];
+          const o = await exec.run(step.config as never, step, { run, scope, ports, key, fx });
+          await fx.complete(o.output, outs.length ? [] : held, step.config);
+          scope.steps[step.id] = o.output;
+          outs.push([step, o]);
+          if (o.kind === 'stop') break;
+          // The next step of the group reads the record as this one left it (inside the transaction).
+          if (changesRecord(step) && run.entity && run.recordId) scope.record = (await fx.records.get(run.entity, run.recordId)) ?? scope.record;
+        } catch (err) {
+          if (typeof err === 'object' && err !== null) throw keyed(err, key);
+          throw err;
+        }
+      }
+    });
+    held = [];
+    return outs;
+  };
+  const groupable = (step: Step, prefix: string) => executors[step.kind].effect === 'write' && step.kind !== 'loop' && !log.has(prefix + step.id);
+
   const replay = (step: Step, output: Row): StepOutcome => {
     // A step that stopped the run (a condition that did not hold, a duplicate found) stops its replay too.
     if (output.stop === true) return { kind: 'stop', reason: step.kind === 'condition' ? 'condition_false' : 'duplicate_found', output };
@@ -109,8 +145,18 @@ export async function executeRun(run: RunState, ports: EnginePorts, budget: RunB
   };
 
   const walk = async (steps: Step[], prefix: string): Promise<void> => {
-    for (const step of steps) {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
       const key = prefix + step.id;
+      if (ports.atomicallyMany && groupable(step, prefix) && i + 1 < steps.length && groupable(steps[i + 1]!, prefix)) {
+        let j = i + 1;
+        while (j < steps.length && groupable(steps[j]!, prefix)) j++;
+        const outs = await group(steps.slice(i, j), prefix);
+        const last = outs[outs.length - 1];
+        if (last && last[1].kind === 'stop') throw new Stopped(prefix + last[0].id);
+        i = j - 1;
+        continue;
+      }
       const outcome = await one(step, key);
       scope.steps[step.id] = outcome.output;
       if (outcome.kind === 'stop') throw new Stopped(key);

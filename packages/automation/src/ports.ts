@@ -144,6 +144,12 @@ export interface EnginePorts {
   steps: StepLog;
   /** Runs `fn` in one transaction whose writes and the step's completion commit together. */
   atomically<T>(runId: string, key: string, kind: string, fn: (fx: Effects) => Promise<T>): Promise<T>;
+  /**
+   * Several consecutive writing steps in ONE transaction (each with its own
+   * Effects, named by its key): one commit instead of one per step. If one
+   * fails, none of them happened, and a retry runs them all again.
+   */
+  atomicallyMany?<T>(runId: string, fn: (enter: (key: string, kind: string) => Effects) => Promise<T>): Promise<T>;
   http: HttpPort;
   /** The trigger record as it is now (outside any step's transaction). */
   record(entity: string, id: string): Promise<Row | null>;

@@ -87,6 +87,13 @@ export function memoryWorld(opts: { now?: Date; flows?: Flow[]; schema?: RuleSch
       for (const s of staged) s();
       return out;
     },
+    atomicallyMany: async (runId, fn) => {
+      const staged: (() => void)[] = [];
+      if (failNextWrite) { const e = failNextWrite; failNextWrite = undefined; throw e; }
+      const out = await fn((k, kind) => effects(runId, k, kind, staged));
+      for (const s of staged) s();
+      return out;
+    },
     http: {
       request: async (req) => {
         requests.push(req as unknown as Row);

@@ -239,6 +239,14 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
       if (over) return over.transact((tx) => fn(over.effects(effects(tx, key, kind, startedAt), key, kind)));
       return deps.db.transaction().execute((tx) => fn(effects(tx, key, kind, startedAt)));
     },
+    atomicallyMany: (_runId, fn) => {
+      const enter = (tx: Transaction<any>) => (key: string, kind: string) => {
+        const fx = effects(tx, key, kind, clock.now());
+        return over ? over.effects(fx, key, kind) : fx;
+      };
+      if (over) return over.transact((tx) => fn(enter(tx)));
+      return deps.db.transaction().execute((tx) => fn(enter(tx)));
+    },
     http: over?.http ?? deps.http,
     record: (entity, recordId) => read(caller(over?.db, ''), entity, recordId),
     triggered: (event) => matchingFlows(id.flows.values(), event, { ...matchCtx, now: clock.now() }),
