@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../server/src/automation/run-store.js';
 import { startTestApp, TestClock, type TestApp } from './support/app.js';
 import { salesTeam, type Persona } from './support/sales-team.js';
 import { publishFlows, until } from './support/flows.js';
@@ -288,6 +290,18 @@ describe('automations: durable runs on every write path', () => {
     const run = await until(async () => (await runsOf('flw_stale')).find((r) => r.recordId === leadId), (r) => r?.status === 'completed' || r?.status === 'failed');
     expect(run).toMatchObject({ status: 'completed', attempts: 0 });
     expect((await api('GET', `/records/leads/${leadId}`)).json().data).toMatchObject({ name: '改名后', status: 'working' });
+  });
+
+  it('never completes a writing step twice: a second runner\'s transaction rolls back with its writes', async () => {
+    const store = new RunStore(t.database.db, clock);
+    const [run] = await runsOf('flw_web_lead');
+    const done = { key: 's_guard', kind: 'notify', output: {}, startedAt: clock.now() };
+    await t.database.db.transaction().execute((tx) => store.complete(run!.id, [done], tx, 's_guard'));
+    await expect(t.database.db.transaction().execute(async (tx) => {
+      await sql`insert into crm.automation_inbox (audit_id, workspace_id) values (987654321, ${wsId}::uuid)`.execute(tx);
+      await store.complete(run!.id, [done], tx, 's_guard');
+    })).rejects.toThrow(/already done/);
+    expect((await sql`select 1 from crm.automation_inbox where audit_id = 987654321`.execute(t.database.db)).rows).toHaveLength(0);
   });
 
   it('waits a day on a delay without holding anything, then goes on when the (moved) clock says so', async () => {

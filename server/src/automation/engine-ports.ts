@@ -226,7 +226,7 @@ export async function enginePorts(deps: AutomationDeps, run: RunState, id: RunId
       if (rows[0]) await deps.enqueue(tx, [rows[0].id]);
       return rows[0]?.id ?? childId;
     },
-    complete: (output, earlier, input) => deps.runs.complete(run.id, [...earlier, { key, kind, output, startedAt, ...(input ? { input } : {}) }], tx),
+    complete: (output, earlier, input) => deps.runs.complete(run.id, [...earlier, { key, kind, output, startedAt, ...(input ? { input } : {}) }], tx, key),
   });
 
   const clock = over?.clock ?? deps.clock;

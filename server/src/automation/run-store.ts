@@ -31,12 +31,21 @@ export class RunStore implements StepLog {
     return { key, status: r.status as StepRecord['status'], output: r.output ?? {}, attempts: r.attempts };
   }
 
-  async complete(runId: string, steps: StepDone[], db: Kysely<any> = this.db): Promise<void> {
+  /**
+   * `effect`: the key of a writing step completed in its own transaction. If
+   * that step is already done (another runner got there first, e.g. after a
+   * lease ran out), this throws: the caller's transaction rolls back and its
+   * writes with it, so the effect still happens once.
+   */
+  async complete(runId: string, steps: StepDone[], db: Kysely<any> = this.db, effect?: string): Promise<void> {
     if (!steps.length) return;
     const now = this.clock.now();
-    await sql`insert into crm.automation_steps (run_id, key, kind, status, input, output, started_at, finished_at)
+    const { rows } = await sql<{ key: string }>`insert into crm.automation_steps (run_id, key, kind, status, input, output, started_at, finished_at)
       values ${sql.join(steps.map((s) => sql`(${runId}::uuid, ${s.key}, ${s.kind}, 'done', ${boundedJson(s.input ?? {})}::jsonb, ${boundedJson(s.output)}::jsonb, ${s.startedAt}, ${now})`))}
-      on conflict (run_id, key) do update set status = 'done', output = excluded.output, finished_at = excluded.finished_at, error = null`.execute(db);
+      on conflict (run_id, key) do update set status = 'done', output = excluded.output, finished_at = excluded.finished_at, error = null
+        where crm.automation_steps.status <> 'done'
+      returning key`.execute(db);
+    if (effect !== undefined && !rows.some((r) => r.key === effect)) throw new Error(`step ${effect} of run ${runId} was already done by another runner`);
   }
 
   async wait(runId: string, key: string, kind: string, until: Date, output: Row): Promise<void> {

@@ -76,8 +76,17 @@ export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): 
   };
   const outcomes: Outcome[] = [];
   let mail = false;
+  const lease = deps.leaseMs ?? LEASE_MS;
+  let leased = now.getTime();
   try {
-    for (const run of rows) {
+    for (const [i, run] of rows.entries()) {
+      // A slow job keeps its remaining runs: past half the lease, it is extended for them (else recovery would hand
+      // them to another runner while they wait their turn here).
+      const at = deps.clock.now().getTime();
+      if (at - leased > lease / 2) {
+        await sql`update crm.automation_runs set lease_until = ${new Date(at + lease)} where id = any(${rows.slice(i).map((r) => r.id)}::uuid[]) and status = 'running'`.execute(ledger);
+        leased = at;
+      }
       const { outcome, sendsMail } = await executeOne(deps, run, identity);
       outcomes.push(outcome);
       mail ||= sendsMail;
