@@ -23,6 +23,9 @@ describe('the default CRM automations', () => {
   const settled = (flow: string, record: string) => until(() => runsOf(flow, record), (rs) => rs.length > 0 && rs.every((r) => ['completed', 'stopped', 'failed'].includes(r.status)));
   const titles = async (p: Persona) => ((await api('GET', '/notifications', undefined, p.cookie)).json().data as Json[]).filter((n) => n.kind === 'automation').map((n) => n.title as string);
   const lead = async (id: string) => (await api('GET', `/records/leads/${id}`)).json().data as Json;
+  /** The lead's wake-up job for a time flow exists: the pump has seen the assignment (the worker does that on its own). */
+  const scheduled = (flow: string, id: string) => until(async () => (await t.database.pool.query(
+    `select 1 from graphile_worker.jobs where key like $1`, [`automation_time:%:${flow}:${id}`])).rowCount, (n) => n === 1);
 
   beforeAll(async () => {
     t = await startTestApp({ clock, automation: { retryDelayMs: () => 50, recoverEveryMs: 0 } });
@@ -69,6 +72,7 @@ describe('the default CRM automations', () => {
     const owner = (await lead(l.id)).owner_id as string;
     const person = Object.values(users).find((u) => u.id === owner)!;
     const auto = t.app.services.automation!;
+    for (const flow of ['flw_lead_no_touch_30m', 'flw_lead_recycle_warning', 'flw_lead_recycle', 'flw_lead_nurture_72h']) await scheduled(flow, l.id);
 
     clock.advance(31 * MIN);
     await auto.runDue();
@@ -91,6 +95,7 @@ describe('the default CRM automations', () => {
   it('keeps a lead whose owner logged a call', async () => {
     const l = (await api('POST', '/records/leads', { name: '卫五', phone: '13600003333', region: 'south', owner_id: null })).json().data;
     await settled('flw_lead_intake', l.id);
+    await scheduled('flw_lead_recycle', l.id);
     await api('POST', '/records/activities', { subject: '首次电话', kind: 'call', occurred_at: clock.now().toISOString(), lead: l.id }, users.wang!.cookie);
     clock.advance(72 * HOUR + MIN);
     await t.app.services.automation!.runDue();
