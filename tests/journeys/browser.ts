@@ -63,3 +63,24 @@ export async function signIn(page: Page, base: string, who: { email: string; pas
   await page.locator('button[type=submit]').click();
   await page.locator('[data-testid=user-menu]').waitFor();
 }
+
+/**
+ * Drags with the mouse the way a person does (dnd-kit starts a drag after a few pixels of movement).
+ * `position`: the target's top or bottom edge instead of its middle; `reveal`: scroll the target into view too.
+ */
+export async function drag(page: Page, from: string, to: string, opts: { position?: 'top' | 'bottom'; reveal?: boolean } = {}) {
+  await page.locator(from).first().scrollIntoViewIfNeeded();
+  if (opts.reveal) await page.locator(to).first().scrollIntoViewIfNeeded();
+  const a = (await page.locator(from).first().boundingBox())!;
+  const b = (await page.locator(to).first().boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 8, a.y + a.height / 2 + 8, { steps: 4 });
+  const y = opts.position === 'top' ? b.y + 6 : opts.position === 'bottom' ? b.y + b.height - 6 : b.y + b.height / 2;
+  await page.mouse.move(b.x + b.width / 2, y, { steps: 12 });
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+}
+
+/** Waits until every edit in the designer is saved to the server's draft. */
+export const saved = (page: Page) => page.locator('[data-testid=save-status][data-status=saved]').waitFor();

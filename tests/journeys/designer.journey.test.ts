@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { haveChrome, launch, OWNER, REP, screenshotDir, signIn, startJourneyServer } from './browser.js';
+import { drag, haveChrome, launch, OWNER, REP, saved, screenshotDir, signIn, startJourneyServer } from './browser.js';
 
 const shots = screenshotDir('designer/');
 
@@ -16,23 +16,6 @@ async function publishWithPlan(page: Page, expected: string[], shot?: string) {
   await page.getByTestId('publish').click();
   await page.locator(`[data-testid=published-revision][data-revision="${before + 1}"]`).waitFor();
 }
-
-/** Drags with the mouse the way a person does (dnd-kit starts a drag after a few pixels of movement). */
-async function drag(page: Page, from: string, to: string, opts: { position?: 'top' | 'bottom' } = {}) {
-  await page.locator(from).first().scrollIntoViewIfNeeded();
-  const a = (await page.locator(from).first().boundingBox())!;
-  const b = (await page.locator(to).first().boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 8, a.y + a.height / 2 + 8, { steps: 4 });
-  const y = opts.position === 'top' ? b.y + 6 : opts.position === 'bottom' ? b.y + b.height - 6 : b.y + b.height / 2;
-  await page.mouse.move(b.x + b.width / 2, y, { steps: 12 });
-  await page.waitForTimeout(150);
-  await page.mouse.up();
-}
-
-/** Waits until every edit is saved to the server's draft. */
-const saved = (page: Page) => page.locator('[data-testid=save-status][data-status=saved]').waitFor();
 
 describe.skipIf(!haveChrome)('journeys: the designer', () => {
   let t: TestApp;

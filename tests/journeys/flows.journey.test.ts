@@ -1,31 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { haveChrome, launch, OWNER, REP, screenshotDir, signIn, startJourneyServer } from './browser.js';
+import { drag, haveChrome, launch, OWNER, REP, saved, screenshotDir, signIn, startJourneyServer } from './browser.js';
 
 const shots = screenshotDir('designer/');
 
 /** The open dropdown's option with this text (antd keeps closed dropdowns in the page). */
 const option = (page: Page, text: string | RegExp) =>
   page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
-
-/** Drags with the mouse the way a person does (dnd-kit starts a drag after a few pixels of movement). */
-async function drag(page: Page, from: string, to: string) {
-  // The palette scrolls on its own (and stays in view while the page scrolls to the target).
-  await page.locator(from).first().scrollIntoViewIfNeeded();
-  await page.locator(to).first().scrollIntoViewIfNeeded();
-  const a = (await page.locator(from).first().boundingBox())!;
-  const b = (await page.locator(to).first().boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 8, a.y + a.height / 2 + 8, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.waitForTimeout(150);
-  await page.mouse.up();
-}
-
-/** Waits until every edit is saved to the server's draft. */
-const saved = (page: Page) => page.locator('[data-testid=save-status][data-status=saved]').waitFor();
 
 describe.skipIf(!haveChrome)('journeys: the flow designer', () => {
   let t: TestApp;
@@ -71,7 +53,7 @@ describe.skipIf(!haveChrome)('journeys: the flow designer', () => {
     await expect.poll(() => page.getByTestId('trigger-summary').textContent()).toBe('线索新建时，且满足条件');
 
     // Step 1, dragged from the palette onto the canvas: status -> working.
-    await drag(page, '[data-testid=palette-step-update_record]', '[data-testid=slot-root-0]');
+    await drag(page, '[data-testid=palette-step-update_record]', '[data-testid=slot-root-0]', { reveal: true });
     await page.getByTestId('step-s1').waitFor();
     await page.getByTestId('cfg-values-add').click();
     await page.keyboard.type('状态');
@@ -81,7 +63,7 @@ describe.skipIf(!haveChrome)('journeys: the flow designer', () => {
     await expect.poll(() => page.getByTestId('step-s1').textContent()).toContain('状态 = 跟进中');
 
     // Step 2, dropped below it: notify the owner, the lead's name inserted from the variable picker.
-    await drag(page, '[data-testid=palette-step-notify]', '[data-testid=slot-root-1]');
+    await drag(page, '[data-testid=palette-step-notify]', '[data-testid=slot-root-1]', { reveal: true });
     await page.getByTestId('step-s2').waitFor();
     await page.getByTestId('cfg-title').fill('新网站线索：');
     await page.getByTestId('cfg-title-var').click();
@@ -175,9 +157,9 @@ describe.skipIf(!haveChrome)('journeys: the flow designer', () => {
     // A branch (a ruled branch and the default one), then a task in the first and a delay in the default.
     await page.getByTestId('palette-step-branch').click();
     await page.getByTestId('branches-s1').waitFor();
-    await drag(page, '[data-testid=palette-step-create_task]', '[data-testid=slot-s1-b1-0]');
+    await drag(page, '[data-testid=palette-step-create_task]', '[data-testid=slot-s1-b1-0]', { reveal: true });
     await page.getByTestId('step-s2').waitFor();
-    await drag(page, '[data-testid=palette-step-delay]', '[data-testid=slot-s1-b2-0]');
+    await drag(page, '[data-testid=palette-step-delay]', '[data-testid=slot-s1-b2-0]', { reveal: true });
     await page.getByTestId('step-s3').waitFor();
     // A third branch goes before the default one.
     await page.getByTestId('add-branch-s1').click();
@@ -186,7 +168,7 @@ describe.skipIf(!haveChrome)('journeys: the flow designer', () => {
     await page.getByTestId('trigger-card').click();
     await page.getByTestId('palette-step-loop').click();
     await page.getByTestId('step-s4').waitFor();
-    await drag(page, '[data-testid=step-s3]', '[data-testid=slot-s4-b4-0]');
+    await drag(page, '[data-testid=step-s3]', '[data-testid=slot-s4-b4-0]', { reveal: true });
     await page.locator('[data-testid=loop-body-s4] [data-testid=step-s3]').waitFor();
     await saved(page);
 
