@@ -6,8 +6,6 @@ import { sql, type Kysely } from 'kysely';
  * - `crm.audit_log.via`: which automation wrote a row ({flow, run, step,
  *   chain, by}), so the timeline names it and a chain of flows can be
  *   followed (loop detection).
- * - `crm.automation_workspaces`: workspaces with at least one enabled flow
- *   (kept by publish). Only their writes cost anything below.
  * - `crm.automation_captures`: the (entity, audit action) pairs some enabled
  *   flow listens to (kept by publish).
  * - `crm.automation_inbox`: one row per record audit row of such a pair,
@@ -29,7 +27,6 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table crm.audit_log add column via jsonb`.execute(db);
 
-  await sql`create table crm.automation_workspaces (workspace_id uuid primary key references crm.workspaces(id))`.execute(db);
   // Which writes can start a flow (entity and audit action), kept at publish: only those are captured, so a flow's
   // own update of a record nothing listens to costs no inbox row and no pump.
   await sql`
@@ -138,7 +135,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists audit_log_automation_capture on crm.audit_log`.execute(db);
   await sql`drop function if exists crm.automation_capture()`.execute(db);
-  for (const t of ['automation_steps', 'automation_runs', 'automation_secrets', 'automation_flows', 'automation_inbox', 'automation_captures', 'automation_workspaces']) {
+  for (const t of ['automation_steps', 'automation_runs', 'automation_secrets', 'automation_flows', 'automation_inbox', 'automation_captures']) {
     await sql`drop table if exists ${sql.raw(`crm.${t}`)}`.execute(db);
   }
   await sql`alter table crm.audit_log drop column if exists via`.execute(db);

@@ -9,8 +9,8 @@ const flowsOf = (docs: StoredDocument[]) => docs.filter((d) => d.kind === 'flow'
 /**
  * At publish, in its transaction: each new or changed flow is owned by the
  * member who published it (its runs act with that member's rights, never
- * more); the workspace is marked as having automations while any flow is
- * enabled, which is what makes its writes fill the automation inbox.
+ * more); the (entity, action) pairs the enabled flows listen to are kept,
+ * which is what makes those writes fill the automation inbox.
  */
 export const syncFlowsOnPublish: PublishHook = async (tx, ws, actor, revision, documents, before) => {
   const previous = new Map(flowsOf(before).map((f) => [f.id, JSON.stringify(f)]));
@@ -20,7 +20,6 @@ export const syncFlowsOnPublish: PublishHook = async (tx, ws, actor, revision, d
     await sql`insert into crm.automation_flows (workspace_id, flow_id, owner_id, published_revision) values (${ws.id}::uuid, ${f.id}, ${actor.userId}::uuid, ${revision})
       on conflict (workspace_id, flow_id) do update set owner_id = excluded.owner_id, published_revision = excluded.published_revision`.execute(tx);
   }
-  await setAutomated(tx, ws.id, flows.some((f) => f.enabled));
   await setCaptures(tx, ws.id, flows);
 };
 
@@ -45,11 +44,6 @@ export async function setCaptures(db: Kysely<any> | Transaction<any>, workspaceI
   await sql`delete from crm.automation_captures where workspace_id = ${workspaceId}::uuid`.execute(db);
   const rows = capturesOf(flows);
   if (rows.length) await db.insertInto('crm.automation_captures').values(rows.map((r) => ({ workspace_id: workspaceId, ...r }))).execute();
-}
-
-export async function setAutomated(db: Kysely<any> | Transaction<any>, workspaceId: string, on: boolean): Promise<void> {
-  if (on) await sql`insert into crm.automation_workspaces (workspace_id) values (${workspaceId}::uuid) on conflict do nothing`.execute(db);
-  else await sql`delete from crm.automation_workspaces where workspace_id = ${workspaceId}::uuid`.execute(db);
 }
 
 /**
