@@ -63,17 +63,6 @@ export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): 
     returning r.id, r.workspace_id, r.flow_id, r.revision, r.entity, r.record_id, r.trigger, r.triggered_by, r.chain, r.attempts, r.started_at, was.fresh`.execute(ledger);
   const order = new Map(runIds.map((id, i) => [id, i]));
   rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  // Runs of one job mostly share their flow: its owner and their rights are looked up once per job.
-  const identities = new Map<string, Promise<Identity>>();
-  const identity = (workspaceId: string, flowId: string) => {
-    const key = `${workspaceId}:${flowId}`;
-    let found = identities.get(key);
-    if (!found) {
-      found = deps.flows.owner(workspaceId, flowId).then(async (owner) => ({ owner, ws: owner ? await deps.memberContext(workspaceId, owner) : undefined }));
-      identities.set(key, found);
-    }
-    return found;
-  };
   const outcomes: Outcome[] = [];
   let mail = false;
   const lease = deps.leaseMs ?? LEASE_MS;
@@ -87,7 +76,7 @@ export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): 
         await sql`update crm.automation_runs set lease_until = ${new Date(at + lease)} where id = any(${rows.slice(i).map((r) => r.id)}::uuid[]) and status = 'running'`.execute(ledger);
         leased = at;
       }
-      const { outcome, sendsMail } = await executeOne(deps, run, identity);
+      const { outcome, sendsMail } = await executeOne(deps, run);
       outcomes.push(outcome);
       mail ||= sendsMail;
     }
@@ -104,10 +93,10 @@ export async function executeRuns(deps: RunnerDeps, runIds: readonly string[]): 
   if (mail) deps.mailQueued?.();
 }
 
-interface Identity { owner: string | null; ws: WorkspaceContext | undefined }
-
-async function executeOne(deps: RunnerDeps, run: RunRow, identity: (workspaceId: string, flowId: string) => Promise<Identity>): Promise<{ outcome: Outcome; sendsMail: boolean }> {
-  const { owner, ws } = await identity(run.workspace_id, run.flow_id);
+async function executeOne(deps: RunnerDeps, run: RunRow): Promise<{ outcome: Outcome; sendsMail: boolean }> {
+  // Both looked up through short-lived caches (FlowCatalogue.owner, the module's memberContext): a job's runs share them.
+  const owner = await deps.flows.owner(run.workspace_id, run.flow_id);
+  const ws = owner ? await deps.memberContext(run.workspace_id, owner) : undefined;
   const actedAs = ws ? owner : null;
   const end = (status: string, o: Partial<Outcome> = {}): { outcome: Outcome; sendsMail: boolean } => ({
     sendsMail: !!flow && flowSendsMail(flow.steps),
@@ -116,7 +105,8 @@ async function executeOne(deps: RunnerDeps, run: RunRow, identity: (workspaceId:
       error: null, wake_at: null, attempts: run.attempts, failed_step: null, ...o,
     },
   });
-  const flow = (await deps.flows.at(run.workspace_id, run.revision)).get(run.flow_id);
+  const flows = await deps.flows.at(run.workspace_id, run.revision);
+  const flow = flows.get(run.flow_id);
   if (!flow || !ws) {
     return end('failed', { error: flow ? errorJson('owner_inactive', 'the flow\'s owner is no longer an active member: publish the flow again to own it') : errorJson('unknown_flow', `flow ${run.flow_id} is not in revision ${run.revision}`) });
   }
@@ -125,7 +115,7 @@ async function executeOne(deps: RunnerDeps, run: RunRow, identity: (workspaceId:
     trigger: run.trigger ?? {}, previous: (run.trigger?.previous as Row | undefined) ?? {}, triggeredBy: run.triggered_by, chain: run.chain ?? [],
     fresh: run.fresh,
   };
-  const ports = await enginePorts(deps, state, { ws, ownerId: owner!, revision: run.revision, flows: await deps.flows.at(run.workspace_id, run.revision) });
+  const ports = await enginePorts(deps, state, { ws, ownerId: owner!, revision: run.revision, flows });
   const kindAt = (key: string) => stepAtKey(flow.steps, key)?.kind ?? 'unknown';
   // A failed step: retried with backoff when trying again can help (database, network, 5xx, a version moved
   // under us), else (a refused write, a 4xx, a loop) at once into the failed list, with one-click retry from it.
