@@ -2,18 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import { AppError } from '../errors/app-error.js';
 import { isUuid, uuidv7 } from '../infra/ids.js';
 import type { MailMeta, NormalizedMessage, OutboxStatus } from './message.js';
+import type { OutgoingMail } from './smtp.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../infra/time-cursor.js';
 
 /** An outbox row as the API lists it (no bodies). */
-export interface OutboxEntry {
+export interface OutboxEntry extends Omit<OutgoingMail, 'text' | 'html'> {
   id: string;
-  messageId: string;
   status: OutboxStatus;
-  from: string | null;
-  replyTo: string | null;
-  to: string[];
-  cc: string[];
-  subject: string;
   meta: MailMeta;
   attempts: number;
   lastError: string | null;
@@ -23,10 +18,7 @@ export interface OutboxEntry {
 }
 
 /** One message with its bodies. `html` is data for the client to show safely (e.g. a sandboxed frame), never served as a page. */
-export interface OutboxMessage extends OutboxEntry {
-  text: string;
-  html: string | null;
-}
+export interface OutboxMessage extends OutboxEntry, Pick<OutgoingMail, 'text' | 'html'> {}
 
 export interface Enqueued {
   id: string;
@@ -37,16 +29,8 @@ export interface Enqueued {
 }
 
 /** A row claimed for delivery. */
-export interface ClaimedRow {
+export interface ClaimedRow extends OutgoingMail {
   id: string;
-  messageId: string;
-  from: string | null;
-  replyTo: string | null;
-  to: string[];
-  cc: string[];
-  subject: string;
-  text: string;
-  html: string | null;
   attempts: number;
 }
 
